@@ -1,0 +1,3 @@
+"""Заедно (Zaedno): multisector case work for children at risk."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,265 @@
+"""The case (случай): the child's shared record, its lead, its team and its timeline."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zaedno.children.models import Child
+from zaedno.organisations.models import Organisation, Sector
+from zaedno.places.models import Municipality
+
+
+class Sensitivity(models.IntegerChoices):
+    """How sensitive a section of a case is; a member sees sections up to their sharing level."""
+
+    BASIC = 1, _("Basic: identity, team, dates")
+    STANDARD = 2, _("Standard: case work, plans, school")
+    SENSITIVE = 3, _("Sensitive: violence, health, police records")
+
+
+# A team member's sharing level (ниво на споделяне) uses the same scale.
+SharingLevel = Sensitivity
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    FOLLOW_UP = "follow_up", _("in follow-up")
+    CLOSED = "closed", _("closed")
+
+
+class SignalCategory(models.TextChoices):
+    VIOLENCE = "violence", _("violence")
+    NEGLECT = "neglect", _("neglect")
+    DISABILITY = "disability", _("disability")
+    ANTISOCIAL = "antisocial", _("antisocial behaviour")
+    DROPOUT = "dropout", _("school dropout")
+    PARENTAL_CONFLICT = "parental_conflict", _("parental conflict")
+    MINOR_PREGNANCY = "minor_pregnancy", _("minor pregnancy")
+    OTHER = "other", _("other")
+
+
+class Case(models.Model):
+    """A case (случай) about one child, held by a case lead (водещ на случая) and a team."""
+
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cases", verbose_name=_("child"))
+    status = models.CharField(_("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_cases", verbose_name=_("case lead")
+    )
+    lead_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="led_cases", verbose_name=_("lead organisation")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="cases", verbose_name=_("municipality")
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    opened_at = models.DateTimeField(_("opened"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    status_reason = models.TextField(_("reason for the last status change"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in CaseStatus]), name="case_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open", closed_at__isnull=True) | ~models.Q(status="open"),
+                name="case_open_not_closed",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["lead", "status"]),
+            models.Index(fields=["lead_organisation", "status"]),
+            models.Index(fields=["municipality", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Signal(models.Model):
+    """A signal (сигнал) about a child at risk, from which a case is opened."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="signals")
+    category = models.CharField(_("category"), max_length=20, choices=SignalCategory.choices)
+    source_sector = models.CharField(_("source sector"), max_length=20, choices=Sector.choices)
+    reporter_name = models.CharField(_("who reported"), max_length=150)
+    reporter_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("reporting organisation"),
+    )  # fmt: skip
+    received_at = models.DateTimeField(_("received at"))
+    description = models.TextField(_("description"))
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # The description of a signal tells what happened to the child: a sensitive section.
+    SENSITIVITY = Sensitivity.SENSITIVE
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        verbose_name = _("signal")
+        verbose_name_plural = _("signals")
+        indexes = [models.Index(fields=["category", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} — {self.received_at:%d.%m.%Y}"
+
+
+class TeamRole(models.TextChoices):
+    LEAD = "lead", _("case lead")
+    MEMBER = "member", _("team member")
+    CONSULTANT = "consultant", _("consultant")
+
+
+class TeamMember(models.Model):
+    """A professional in the team around the child (екип около детето); history is kept."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="team")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role in the case"), max_length=12, choices=TeamRole.choices, default=TeamRole.MEMBER)
+    sharing_level = models.PositiveSmallIntegerField(
+        _("sharing level"), choices=Sensitivity.choices, default=Sensitivity.STANDARD
+    )
+    joined_at = models.DateTimeField(_("joined"))
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    leave_reason = models.TextField(_("reason for leaving"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["joined_at", "id"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "user"], condition=models.Q(left_at__isnull=True), name="team_one_active_membership"
+            ),
+            models.CheckConstraint(condition=models.Q(sharing_level__gte=1, sharing_level__lte=3), name="team_sharing_level_valid"),
+        ]
+        indexes = [models.Index(fields=["user", "left_at"]), models.Index(fields=["case", "left_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.left_at is None
+
+
+class NoteSection(models.TextChoices):
+    """Sections of case notes; each has a sensitivity (see ``SECTION_SENSITIVITY``)."""
+
+    GENERAL = "general", _("general")
+    EDUCATION = "education", _("education")
+    FAMILY = "family", _("family")
+    VIOLENCE = "violence", _("details of violence")
+    HEALTH = "health", _("health")
+    POLICE = "police", _("police records")
+
+
+SECTION_SENSITIVITY = {
+    NoteSection.GENERAL: Sensitivity.BASIC,
+    NoteSection.EDUCATION: Sensitivity.STANDARD,
+    NoteSection.FAMILY: Sensitivity.STANDARD,
+    NoteSection.VIOLENCE: Sensitivity.SENSITIVE,
+    NoteSection.HEALTH: Sensitivity.SENSITIVE,
+    NoteSection.POLICE: Sensitivity.SENSITIVE,
+}
+
+
+class CaseNote(models.Model):
+    """A note in a section of the case (бележка по случая); sensitive sections are restricted."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    section = models.CharField(_("section"), max_length=12, choices=NoteSection.choices)
+    sensitivity = models.PositiveSmallIntegerField(choices=Sensitivity.choices)
+    text = models.TextField(_("text"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+        indexes = [models.Index(fields=["case", "sensitivity"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_section_display()} — {self.created_at:%d.%m.%Y}"
+
+
+class TimelineKind(models.TextChoices):
+    SIGNAL = "signal", _("signal received")
+    OPENED = "opened", _("case opened")
+    MEMBER_JOINED = "member_joined", _("joined the team")
+    MEMBER_LEFT = "member_left", _("left the team")
+    NOTE = "note", _("note")
+    STATUS = "status", _("status changed")
+    UPDATED = "updated", _("case updated")
+    BREAK_GLASS = "break_glass", _("emergency access")
+    LEAD_CHANGED = "lead_changed", _("case lead changed")
+
+
+class TimelineEntry(models.Model):
+    """One event in the life of a case (хронология), in order; shown up to the reader's level."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="timeline")
+    at = models.DateTimeField(_("when"))
+    kind = models.CharField(_("kind"), max_length=20, choices=TimelineKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    summary = models.CharField(_("summary"), max_length=300)
+    sensitivity = models.PositiveSmallIntegerField(choices=Sensitivity.choices, default=Sensitivity.BASIC)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d.%m.%Y %H:%M} {self.summary}"
+
+
+class ReviewOutcome(models.TextChoices):
+    JUSTIFIED = "justified", _("justified")
+    NOT_JUSTIFIED = "not_justified", _("not justified")
+
+
+class BreakGlassAccess(models.Model):
+    """Emergency access (достъп при спешност) to a case by a professional outside its team.
+
+    Needs a written reason, lasts a limited time, notifies the case lead and waits for review.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="break_glass")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass")
+    reason = models.TextField(_("reason"))
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    review_outcome = models.CharField(max_length=20, choices=ReviewOutcome.choices, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("granted_at")), name="break_glass_expires_after_grant"),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="break_glass_reason_required"),
+        ]
+        indexes = [models.Index(fields=["user", "expires_at"]), models.Index(fields=["reviewed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.case} ({self.granted_at:%d.%m.%Y %H:%M})"

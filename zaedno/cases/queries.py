@@ -1,0 +1,74 @@
+"""Reads of case data. Every function starts from the access layer."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from zaedno.audit.models import AuditEvent, AuditKind
+from zaedno.audit.services import AuditContext, audit_record
+from zaedno.cases.access import CaseAccess, visible_cases
+from zaedno.cases.models import Case, CaseNote, Signal, TeamMember, TimelineEntry
+from zaedno.children.models import Child
+from zaedno.children.queries import search_children
+
+LIST_AUDIT_MAX_IDS = 200
+
+
+def case_list(user, *, query: str = "", status: str = "", ctx: AuditContext | None = None) -> QuerySet[Case]:
+    """The user's visible cases, searched by child name (Cyrillic/Latin), ЕГН/ЛНЧ or case number.
+
+    The queryset is lazy; call :func:`audit_case_list` with the page actually shown.
+    """
+    qs = visible_cases(user)
+    if status:
+        qs = qs.filter(status=status)
+    query = (query or "").strip()
+    if query:
+        children = search_children(Child.objects.all(), query)
+        qs = qs.filter(Q(child__in=children.values("pk")) | Q(number__iexact=query))
+    return (
+        qs.select_related("child", "lead", "lead_organisation", "municipality")
+        .annotate(team_size=Count("team", filter=Q(team__left_at__isnull=True)))
+        .order_by("-opened_at", "-id")
+    )
+
+
+def audit_case_list(ctx: AuditContext, cases, *, action: str = "case.list", query: str = "") -> None:
+    """One read event naming the cases a list, search or export showed."""
+    ids = [c.pk for c in cases][:LIST_AUDIT_MAX_IDS]
+    audit_record(ctx=ctx, action=action, kind=AuditKind.READ, object_type="case", details={"case_ids": ids, "query": query[:100]})
+
+
+def case_team(access: CaseAccess, *, include_former: bool = True) -> list[TeamMember]:
+    qs = TeamMember.objects.filter(case=access.case).select_related("user", "organisation")
+    if not include_former:
+        qs = qs.filter(left_at__isnull=True)
+    return list(qs.order_by("left_at", "joined_at", "id"))
+
+
+def case_timeline(access: CaseAccess, *, limit: int | None = None) -> list[TimelineEntry]:
+    """Timeline entries up to the reader's sharing level, newest last."""
+    qs = TimelineEntry.objects.filter(case=access.case, sensitivity__lte=access.level).select_related("actor")
+    qs = qs.order_by("at", "id")
+    return list(qs[:limit] if limit else qs)
+
+
+def case_signals(access: CaseAccess) -> list[dict]:
+    """Signals; the description is shown only at the sensitive level."""
+    out = []
+    for s in Signal.objects.filter(case=access.case).select_related("reporter_organisation", "received_by"):
+        out.append({"signal": s, "description": s.description if access.sees(Signal.SENSITIVITY) else None})
+    return out
+
+
+def case_notes(access: CaseAccess) -> list[CaseNote]:
+    return list(CaseNote.objects.filter(case=access.case, sensitivity__lte=access.level).select_related("author"))
+
+
+def case_viewers(access: CaseAccess, *, limit: int = 200) -> list[AuditEvent]:
+    """Who looked at this case (reads from the audit), for the lead and managers only."""
+    if not access.can_see_audit:
+        return []
+    return list(
+        AuditEvent.objects.filter(case_id=access.case.pk, kind__in=[AuditKind.READ, AuditKind.ACCESS]).order_by("-seq")[:limit]
+    )

@@ -1,0 +1,133 @@
+"""Writes of children and the adults around them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zaedno.audit.services import AuditContext, audit_record
+from zaedno.children.identifiers import clean_egn, clean_lnch, egn_birth_date, egn_sex
+from zaedno.children.models import Child, Relative
+from zaedno.core.concurrency import save_versioned
+from zaedno.core.translit import search_key, to_latin
+
+
+def _primary_organisation(user):
+    m = user.memberships.filter(is_active=True).select_related("organisation").order_by("id").first()
+    return m.organisation if m else None
+
+
+def validate_identity(*, egn: str | None, lnch: str | None, birth_date: dt.date | None, sex: str | None) -> dict:
+    """Check ЕГН/ЛНЧ and their agreement with birth date and sex; errors are keyed by field."""
+    errors: dict[str, list[str]] = {}
+    clean: dict = {"egn": None, "lnch": None}
+    if birth_date and birth_date > timezone.localdate():
+        errors.setdefault("birth_date", []).append(_("The birth date cannot be in the future."))
+    if egn:
+        try:
+            clean["egn"] = clean_egn(egn)
+        except ValidationError as exc:
+            errors.setdefault("egn", []).extend(exc.messages)
+        else:
+            if birth_date and egn_birth_date(clean["egn"]) != birth_date:
+                errors.setdefault("egn", []).append(
+                    _("The ЕГН encodes the birth date %(date)s, which differs from the birth date given.")
+                    % {"date": egn_birth_date(clean["egn"]).strftime("%d.%m.%Y")}
+                )
+            if sex and egn_sex(clean["egn"]) != sex:
+                errors.setdefault("egn", []).append(_("The ЕГН encodes a different sex than the one given."))
+    if lnch:
+        try:
+            clean["lnch"] = clean_lnch(lnch)
+        except ValidationError as exc:
+            errors.setdefault("lnch", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _fill_names(child: Child) -> None:
+    full = child.full_name
+    child.name_latin = to_latin(full)
+    child.search_key = search_key(full)
+
+
+@transaction.atomic
+def child_register(
+    *,
+    ctx: AuditContext,
+    first_name: str,
+    last_name: str,
+    birth_date: dt.date,
+    sex: str,
+    middle_name: str = "",
+    egn: str | None = None,
+    lnch: str | None = None,
+    settlement=None,
+    address: str = "",
+) -> Child:
+    """Register a child (регистриране на дете); identifiers validated, names transliterated."""
+    actor = ctx.actor
+    ids = validate_identity(egn=egn, lnch=lnch, birth_date=birth_date, sex=sex)
+    for field in ("egn", "lnch"):
+        if ids[field] and Child.objects.filter(**{field: ids[field]}).exists():
+            raise ValidationError(
+                {field: [_("A child with this number is already registered. Ask to join the case team instead.")]}
+            )
+    child = Child(
+        first_name=first_name.strip(),
+        middle_name=(middle_name or "").strip(),
+        last_name=last_name.strip(),
+        birth_date=birth_date,
+        sex=sex,
+        egn=ids["egn"],
+        lnch=ids["lnch"],
+        settlement=settlement,
+        address=address,
+        created_by=actor,
+        created_by_organisation=_primary_organisation(actor),
+    )
+    _fill_names(child)
+    child.full_clean()
+    child.save()
+    audit_record(ctx=ctx, action="child.register", object_type="child", object_id=child.pk)
+    return child
+
+
+EDITABLE_CHILD_FIELDS = ("first_name", "middle_name", "last_name", "birth_date", "sex", "egn", "lnch", "settlement", "address")
+
+
+@transaction.atomic
+def child_update(*, ctx: AuditContext, child: Child, expected_version: int, **changes) -> Child:
+    """Edit a child's details; refused with a conflict if someone saved in between."""
+    unknown = set(changes) - set(EDITABLE_CHILD_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    merged = {f: changes.get(f, getattr(child, f)) for f in ("egn", "lnch", "birth_date", "sex")}
+    ids = validate_identity(**merged)
+    for field in ("egn", "lnch"):
+        if field in changes:
+            changes[field] = ids[field]
+    preview = Child(**{f: changes.get(f, getattr(child, f)) for f in ("first_name", "middle_name", "last_name")})
+    _fill_names(preview)
+    changes["name_latin"], changes["search_key"] = preview.name_latin, preview.search_key
+    save_versioned(child, expected_version=expected_version, changes=changes, label=_("The child's record"))
+    audit_record(
+        ctx=ctx, action="child.update", object_type="child", object_id=child.pk,
+        details={"fields": sorted(k for k in changes if k not in ("name_latin", "search_key"))},
+    )  # fmt: skip
+    return child
+
+
+@transaction.atomic
+def relative_add(*, ctx: AuditContext, child: Child, full_name: str, relationship: str, **fields) -> Relative:
+    """Record a relative or significant adult of the child."""
+    relative = Relative(child=child, full_name=full_name.strip(), relationship=relationship, **fields)
+    relative.full_clean()
+    relative.save()
+    audit_record(ctx=ctx, action="relative.add", object_type="relative", object_id=relative.pk, details={"child": child.pk})
+    return relative

@@ -1,0 +1,20 @@
+"""Background work of notifications, run by the django-tasks worker (``zaedno worker``)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django_tasks import task
+
+from zaedno.notifications.models import Notification
+
+
+@task()
+def notification_email(notification_id: int) -> bool:
+    """E-mail a notification; it carries no case content, only a link to sign in and read it."""
+    n = Notification.objects.select_related("user").filter(pk=notification_id).first()
+    if n is None or not n.user.email:
+        return False
+    link = f"{settings.ZAEDNO_BASE_URL}{n.url}" if n.url else settings.ZAEDNO_BASE_URL
+    send_mail(subject=f"[Заедно] {n.title}", message=f"{n.body}\n\n{link}", from_email=None, recipient_list=[n.user.email])
+    return True

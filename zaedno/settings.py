@@ -1,0 +1,251 @@
+"""Settings of Zaedno. Every value is read from the environment (see docs/operations.md)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.core.management.utils import get_random_secret_key
+from django.utils.translation import gettext_lazy as _
+
+from zaedno.env import EnvError, envbool, envint, envlist, envstr
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(envstr("ZAEDNO_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+
+TESTING = "pytest" in sys.modules or envbool("ZAEDNO_TESTING", False)
+DEBUG = envbool("ZAEDNO_DEBUG", False)
+DEMO = envbool("ZAEDNO_DEMO", False)
+
+SECRET_KEY = envstr("ZAEDNO_SECRET_KEY")
+if not SECRET_KEY:
+    if not (DEBUG or DEMO or TESTING):
+        raise EnvError("ZAEDNO_SECRET_KEY must be set (or ZAEDNO_SECRET_KEY_FILE) outside the demo")
+    # Demo and tests: a key kept in the data directory, so sessions survive a restart.
+    key_file = DATA_DIR / "secret_key"
+    if key_file.exists():
+        SECRET_KEY = key_file.read_text().strip()
+    else:
+        SECRET_KEY = get_random_secret_key()
+        if not TESTING:
+            DATA_DIR.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(SECRET_KEY)
+            key_file.chmod(0o600)
+
+ALLOWED_HOSTS = envlist("ZAEDNO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = envlist("ZAEDNO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "zaedno.core",
+    "zaedno.places",
+    "zaedno.organisations",
+    "zaedno.accounts",
+    "zaedno.audit",
+    "zaedno.children",
+    "zaedno.cases",
+    "zaedno.notifications",
+    "zaedno.api",
+    "zaedno.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "zaedno.core.middleware.NoStoreMiddleware",
+]
+
+ROOT_URLCONF = "zaedno.urls"
+WSGI_APPLICATION = "zaedno.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "zaedno.core.context_processors.zaedno",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+# SQLite (WAL, busy timeout, IMMEDIATE transactions so concurrent writers queue instead of
+# failing) by default; PostgreSQL when DATABASE_URL is set.
+DATABASE_URL = envstr("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("ZAEDNO_DB_CONN_MAX_AGE", 60))}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "zaedno.sqlite3",
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                    " PRAGMA busy_timeout=20000; PRAGMA cache_size=-64000;"
+                ),
+            },
+            "TEST": {"NAME": None},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "cases:list"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- Language, time -------------------------------------------------------------------------
+LANGUAGE_CODE = "bg"
+LANGUAGES = [("bg", _("Bulgarian")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = envstr("ZAEDNO_TIME_ZONE", "Europe/Sofia")
+USE_I18N = True
+USE_TZ = True
+FORMAT_MODULE_PATH = ["zaedno.formats"]
+LANGUAGE_COOKIE_NAME = "zaedno_language"
+
+# --- Static files ---------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if (DEBUG or DEMO or TESTING)
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or DEMO or TESTING
+
+# --- Security -------------------------------------------------------------------------------
+SECURE_HTTPS = envbool("ZAEDNO_HTTPS", not (DEBUG or DEMO or TESTING))
+SESSION_COOKIE_SECURE = SECURE_HTTPS
+CSRF_COOKIE_SECURE = SECURE_HTTPS
+SECURE_SSL_REDIRECT = SECURE_HTTPS and envbool("ZAEDNO_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = envint("ZAEDNO_HSTS_SECONDS", 31536000 if SECURE_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = envbool("ZAEDNO_HSTS_PRELOAD", False)
+if envbool("ZAEDNO_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = envint("ZAEDNO_SESSION_SECONDS", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Number of proxies in front of the app whose X-Forwarded-For can be trusted for the audit's
+# "from where" (0: use REMOTE_ADDR).
+ZAEDNO_TRUSTED_PROXY_COUNT = envint("ZAEDNO_TRUSTED_PROXY_COUNT", 0)
+# How long a break-the-glass access lasts.
+ZAEDNO_BREAK_GLASS_HOURS = envint("ZAEDNO_BREAK_GLASS_HOURS", 4)
+ZAEDNO_DEMO_PASSWORD = envstr("ZAEDNO_DEMO_PASSWORD", "zaedno-demo-2026")
+ZAEDNO_BASE_URL = (envstr("ZAEDNO_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+
+# --- Mail, tasks ----------------------------------------------------------------------------
+EMAIL_BACKEND = envstr(
+    "ZAEDNO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if (DEBUG or DEMO)
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+if TESTING:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_HOST = envstr("ZAEDNO_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("ZAEDNO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("ZAEDNO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = envstr("ZAEDNO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("ZAEDNO_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = envstr("ZAEDNO_FROM_EMAIL", "zaedno@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else envstr("ZAEDNO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+# --- REST API -------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "zaedno.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "zaedno.api.errors.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DATETIME_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Zaedno API",
+    "DESCRIPTION": "Multisector case work for children at risk. Every call is need-to-know and audited.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": envstr("ZAEDNO_LOG_LEVEL", "WARNING")},
+}
+
+# Kinds of organisation whose professionals may use emergency access (break-the-glass).
+ZAEDNO_BREAK_GLASS_KINDS = envlist("ZAEDNO_BREAK_GLASS_KINDS", ["ozd", "dps", "police", "hospital", "crisis_centre"])
+# Django admin (for reference data, organisations and accounts only; no case content).
+ZAEDNO_ADMIN_PATH = (envstr("ZAEDNO_ADMIN_PATH", "admin") or "admin").strip("/")
