@@ -101,7 +101,9 @@ TEMPLATES = [
 # failing) by default; PostgreSQL when DATABASE_URL is set.
 DATABASE_URL = envstr("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("ZAEDNO_DB_CONN_MAX_AGE", 60))}
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("ZAEDNO_DB_CONN_MAX_AGE", 60))
+    }
 else:
     DATABASES = {
         "default": {
@@ -246,6 +248,8 @@ LOGGING = {
 }
 
 # Kinds of organisation whose professionals may use emergency access (break-the-glass).
-ZAEDNO_BREAK_GLASS_KINDS = envlist("ZAEDNO_BREAK_GLASS_KINDS", ["ozd", "dps", "police", "hospital", "crisis_centre"])
+ZAEDNO_BREAK_GLASS_KINDS = envlist(
+    "ZAEDNO_BREAK_GLASS_KINDS", ["ozd", "dps", "police", "hospital", "crisis_centre"]
+)
 # Django admin (for reference data, organisations and accounts only; no case content).
 ZAEDNO_ADMIN_PATH = (envstr("ZAEDNO_ADMIN_PATH", "admin") or "admin").strip("/")

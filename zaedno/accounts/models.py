@@ -36,7 +36,9 @@ class Profession(models.TextChoices):
 class User(AbstractUser):
     """A professional with a login; belongs to one or more organisations."""
 
-    profession = models.CharField(_("profession"), max_length=30, choices=Profession.choices, default=Profession.OTHER)
+    profession = models.CharField(
+        _("profession"), max_length=30, choices=Profession.choices, default=Profession.OTHER
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
 
     class Meta:
@@ -68,7 +70,9 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique_user_org")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique_user_org")
+        ]
         indexes = [models.Index(fields=["organisation", "role", "is_active"])]
 
     def __str__(self) -> str:

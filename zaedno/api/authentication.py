@@ -20,7 +20,9 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid Authorization header: use “Bearer <token>”."))
         raw = header[1].decode(errors="ignore")
         token = (
-            ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True).first()
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True)
+            .first()
         )
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))

@@ -20,13 +20,18 @@ def exception_handler(exc, context):
                     "code": "conflict",
                     "message": str(exc),
                     "current_version": exc.current_version,
-                    "changes": [{"field": c.field, "yours": str(c.yours), "theirs": str(c.theirs)} for c in exc.changes],
+                    "changes": [
+                        {"field": c.field, "yours": str(c.yours), "theirs": str(c.theirs)}
+                        for c in exc.changes
+                    ],
                 }
             },
             status=status.HTTP_409_CONFLICT,
         )
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -181,14 +181,26 @@ def audit_verify() -> VerifyResult:
     for event in _events():
         if event.seq != expected_seq:
             if event.seq > expected_seq:
-                return VerifyResult(False, checked, f"entries #{expected_seq}–#{event.seq - 1} are missing (deleted)", expected_seq)
-            return VerifyResult(False, checked, f"entry #{event.seq} is out of sequence (inserted)", event.seq)
+                return VerifyResult(
+                    False,
+                    checked,
+                    f"entries #{expected_seq}–#{event.seq - 1} are missing (deleted)",
+                    expected_seq,
+                )
+            return VerifyResult(
+                False, checked, f"entry #{event.seq} is out of sequence (inserted)", event.seq
+            )
         if event.prev_hash != prev:
             return VerifyResult(
-                False, checked, f"entry #{event.seq} does not follow entry #{event.seq - 1} (inserted or replaced)", event.seq
+                False,
+                checked,
+                f"entry #{event.seq} does not follow entry #{event.seq - 1} (inserted or replaced)",
+                event.seq,
             )
         if compute_hash(event) != event.hash:
-            return VerifyResult(False, checked, f"entry #{event.seq} was modified after it was written", event.seq)
+            return VerifyResult(
+                False, checked, f"entry #{event.seq} was modified after it was written", event.seq
+            )
         prev = event.hash
         expected_seq += 1
         checked += 1
@@ -197,6 +209,9 @@ def audit_verify() -> VerifyResult:
     last_hash = head.last_hash if head else GENESIS
     if last_seq != checked or last_hash != prev:
         return VerifyResult(
-            False, checked, f"the chain ends at #{checked} but its head records #{last_seq} (entries deleted at the end)", checked + 1
+            False,
+            checked,
+            f"the chain ends at #{checked} but its head records #{last_seq} (entries deleted at the end)",
+            checked + 1,
         )
     return VerifyResult(True, checked)

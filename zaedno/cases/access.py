@@ -68,7 +68,7 @@ class CaseAccess:
 
     @property
     def can_see_audit(self) -> bool:
-        """"Who looked at this case" is for the lead and the lead's managers."""
+        """ "Who looked at this case" is for the lead and the lead's managers."""
         return self.via in (Via.LEAD, Via.MANAGER)
 
     def sees(self, sensitivity: int) -> bool:
@@ -103,7 +103,9 @@ def access_for(user, case: Case) -> CaseAccess | None:
         return CaseAccess(case, user, Sensitivity.SENSITIVE, Via.LEAD, membership=membership)
     membership = TeamMember.objects.filter(case=case, user=user, left_at__isnull=True).first()
     grant = (
-        BreakGlassAccess.objects.filter(case=case, user=user, expires_at__gt=timezone.now()).order_by("-expires_at").first()
+        BreakGlassAccess.objects.filter(case=case, user=user, expires_at__gt=timezone.now())
+        .order_by("-expires_at")
+        .first()
     )
     candidates: list[CaseAccess] = []
     if membership is not None:
@@ -113,7 +115,9 @@ def access_for(user, case: Case) -> CaseAccess | None:
     ).exists():
         candidates.append(CaseAccess(case, user, MANAGER_LEVEL, Via.MANAGER, membership=membership))
     if grant is not None:
-        candidates.append(CaseAccess(case, user, BREAK_GLASS_LEVEL, Via.BREAK_GLASS, membership=membership, grant=grant))
+        candidates.append(
+            CaseAccess(case, user, BREAK_GLASS_LEVEL, Via.BREAK_GLASS, membership=membership, grant=grant)
+        )
     if not candidates:
         return None
     # Highest level wins; on a tie a regular role beats emergency access (so it is not logged as one).
@@ -122,10 +126,14 @@ def access_for(user, case: Case) -> CaseAccess | None:
 
 
 def _case_queryset():
-    return Case.objects.select_related("child", "child__settlement", "lead", "lead_organisation", "municipality")
+    return Case.objects.select_related(
+        "child", "child__settlement", "lead", "lead_organisation", "municipality"
+    )
 
 
-def case_for_user(user, case_id, *, ctx: AuditContext, action: str = "case.view", audit: bool = True) -> CaseAccess:
+def case_for_user(
+    user, case_id, *, ctx: AuditContext, action: str = "case.view", audit: bool = True
+) -> CaseAccess:
     """Fetch a case and the user's access in one step, and audit the read.
 
     Raises Http404 both when the case does not exist and when the user may not see it, so a

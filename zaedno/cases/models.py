@@ -47,7 +47,10 @@ class Case(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cases", verbose_name=_("child"))
     status = models.CharField(_("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_cases", verbose_name=_("case lead")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="led_cases",
+        verbose_name=_("case lead"),
     )
     lead_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="led_cases", verbose_name=_("lead organisation")
@@ -124,16 +127,22 @@ class TeamMember(models.Model):
     """A professional in the team around the child (екип около детето); history is kept."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="team")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_memberships"
+    )
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(_("role in the case"), max_length=12, choices=TeamRole.choices, default=TeamRole.MEMBER)
+    role = models.CharField(
+        _("role in the case"), max_length=12, choices=TeamRole.choices, default=TeamRole.MEMBER
+    )
     sharing_level = models.PositiveSmallIntegerField(
         _("sharing level"), choices=Sensitivity.choices, default=Sensitivity.STANDARD
     )
     joined_at = models.DateTimeField(_("joined"))
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     leave_reason = models.TextField(_("reason for leaving"), blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -143,9 +152,14 @@ class TeamMember(models.Model):
         verbose_name_plural = _("team members")
         constraints = [
             models.UniqueConstraint(
-                fields=["case", "user"], condition=models.Q(left_at__isnull=True), name="team_one_active_membership"
+                fields=["case", "user"],
+                condition=models.Q(left_at__isnull=True),
+                name="team_one_active_membership",
             ),
-            models.CheckConstraint(condition=models.Q(sharing_level__gte=1, sharing_level__lte=3), name="team_sharing_level_valid"),
+            models.CheckConstraint(
+                condition=models.Q(sharing_level__gte=1, sharing_level__lte=3),
+                name="team_sharing_level_valid",
+            ),
         ]
         indexes = [models.Index(fields=["user", "left_at"]), models.Index(fields=["case", "left_at"])]
 
@@ -216,7 +230,9 @@ class TimelineEntry(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="timeline")
     at = models.DateTimeField(_("when"))
     kind = models.CharField(_("kind"), max_length=20, choices=TimelineKind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     summary = models.CharField(_("summary"), max_length=300)
     sensitivity = models.PositiveSmallIntegerField(choices=Sensitivity.choices, default=Sensitivity.BASIC)
 
@@ -247,7 +263,9 @@ class BreakGlassAccess(models.Model):
     granted_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     review_outcome = models.CharField(max_length=20, choices=ReviewOutcome.choices, blank=True)
     review_note = models.TextField(blank=True)
 
@@ -256,7 +274,10 @@ class BreakGlassAccess(models.Model):
         verbose_name = _("emergency access")
         verbose_name_plural = _("emergency accesses")
         constraints = [
-            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("granted_at")), name="break_glass_expires_after_grant"),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("granted_at")),
+                name="break_glass_expires_after_grant",
+            ),
             models.CheckConstraint(condition=~models.Q(reason=""), name="break_glass_reason_required"),
         ]
         indexes = [models.Index(fields=["user", "expires_at"]), models.Index(fields=["reviewed_at"])]

@@ -36,7 +36,13 @@ def case_list(user, *, query: str = "", status: str = "", ctx: AuditContext | No
 def audit_case_list(ctx: AuditContext, cases, *, action: str = "case.list", query: str = "") -> None:
     """One read event naming the cases a list, search or export showed."""
     ids = [c.pk for c in cases][:LIST_AUDIT_MAX_IDS]
-    audit_record(ctx=ctx, action=action, kind=AuditKind.READ, object_type="case", details={"case_ids": ids, "query": query[:100]})
+    audit_record(
+        ctx=ctx,
+        action=action,
+        kind=AuditKind.READ,
+        object_type="case",
+        details={"case_ids": ids, "query": query[:100]},
+    )
 
 
 def case_team(access: CaseAccess, *, include_former: bool = True) -> list[TeamMember]:
@@ -62,7 +68,9 @@ def case_signals(access: CaseAccess) -> list[dict]:
 
 
 def case_notes(access: CaseAccess) -> list[CaseNote]:
-    return list(CaseNote.objects.filter(case=access.case, sensitivity__lte=access.level).select_related("author"))
+    return list(
+        CaseNote.objects.filter(case=access.case, sensitivity__lte=access.level).select_related("author")
+    )
 
 
 def case_viewers(access: CaseAccess, *, limit: int = 200) -> list[AuditEvent]:
@@ -70,5 +78,7 @@ def case_viewers(access: CaseAccess, *, limit: int = 200) -> list[AuditEvent]:
     if not access.can_see_audit:
         return []
     return list(
-        AuditEvent.objects.filter(case_id=access.case.pk, kind__in=[AuditKind.READ, AuditKind.ACCESS]).order_by("-seq")[:limit]
+        AuditEvent.objects.filter(
+            case_id=access.case.pk, kind__in=[AuditKind.READ, AuditKind.ACCESS]
+        ).order_by("-seq")[:limit]
     )

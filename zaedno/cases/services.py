@@ -52,9 +52,16 @@ class SignalData:
     reporter_organisation: object | None = None
 
 
-def timeline_add(*, case: Case, kind: str, actor, summary: str, sensitivity: int = Sensitivity.BASIC, at=None) -> TimelineEntry:
+def timeline_add(
+    *, case: Case, kind: str, actor, summary: str, sensitivity: int = Sensitivity.BASIC, at=None
+) -> TimelineEntry:
     return TimelineEntry.objects.create(
-        case=case, kind=kind, actor=actor, summary=summary[:300], sensitivity=sensitivity, at=at or timezone.now()
+        case=case,
+        kind=kind,
+        actor=actor,
+        summary=summary[:300],
+        sensitivity=sensitivity,
+        at=at or timezone.now(),
     )
 
 
@@ -76,7 +83,9 @@ def next_case_number(municipality, year: int) -> str:
 
 
 @transaction.atomic
-def case_open(*, ctx: AuditContext, child, signal: SignalData, lead, lead_organisation, municipality, summary: str = "") -> Case:
+def case_open(
+    *, ctx: AuditContext, child, signal: SignalData, lead, lead_organisation, municipality, summary: str = ""
+) -> Case:
     """Open a case from a signal, with its lead as the first member of the team."""
     actor = ctx.actor
     now = timezone.now()
@@ -148,13 +157,18 @@ def team_member_add(
     sharing_level: int = Sensitivity.STANDARD,
 ) -> TeamMember:  # fmt: skip
     """Add a professional from any organisation to the team around the child."""
-    _require(access.can_manage_team, _("Only the case lead or a manager of the lead organisation can change the team."))
+    _require(
+        access.can_manage_team,
+        _("Only the case lead or a manager of the lead organisation can change the team."),
+    )
     case = access.case
     errors: dict[str, list[str]] = {}
     if role == TeamRole.LEAD:
         errors["role"] = [_("Change the case lead with “change case lead”, not by adding a member.")]
     if organisation.pk not in _user_orgs(user):
-        errors["organisation"] = [_("%(user)s does not work in %(org)s.") % {"user": user, "org": organisation}]
+        errors["organisation"] = [
+            _("%(user)s does not work in %(org)s.") % {"user": user, "org": organisation}
+        ]
     if TeamMember.objects.filter(case=case, user=user, left_at__isnull=True).exists():
         errors["user"] = [_("%(user)s is already in the team.") % {"user": user}]
     if not user.is_active:
@@ -185,13 +199,20 @@ def team_member_add(
 
 
 @transaction.atomic
-def team_member_remove(*, ctx: AuditContext, access: CaseAccess, member: TeamMember, reason: str) -> TeamMember:
+def team_member_remove(
+    *, ctx: AuditContext, access: CaseAccess, member: TeamMember, reason: str
+) -> TeamMember:
     """End a membership (history is kept); the case lead cannot be removed, only replaced."""
-    _require(access.can_manage_team, _("Only the case lead or a manager of the lead organisation can change the team."))
+    _require(
+        access.can_manage_team,
+        _("Only the case lead or a manager of the lead organisation can change the team."),
+    )
     if member.case_id != access.case.pk or member.left_at is not None:
         raise ValidationError({"member": [_("This person is not an active member of the team.")]})
     if member.role == TeamRole.LEAD or member.user_id == access.case.lead_id:
-        raise ValidationError({"member": [_("The case lead cannot leave the team; appoint a new case lead first.")]})
+        raise ValidationError(
+            {"member": [_("The case lead cannot leave the team; appoint a new case lead first.")]}
+        )
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why this person leaves the team.")]})
     now = timezone.now()
@@ -221,7 +242,14 @@ def case_note_add(*, ctx: AuditContext, access: CaseAccess, section: str, text: 
     if not text.strip():
         raise ValidationError({"text": [_("The note is empty.")]})
     now = timezone.now()
-    note = CaseNote(case=access.case, section=section, sensitivity=sensitivity, text=text.strip(), author=ctx.actor, created_at=now)
+    note = CaseNote(
+        case=access.case,
+        section=section,
+        sensitivity=sensitivity,
+        text=text.strip(),
+        author=ctx.actor,
+        created_at=now,
+    )
     note.full_clean()
     note.save()
     timeline_add(
@@ -238,8 +266,21 @@ def case_update(*, ctx: AuditContext, access: CaseAccess, expected_version: int,
     _require(access.can_write, _("Emergency access is read-only."))
     case = access.case
     save_versioned(case, expected_version=expected_version, changes={"summary": summary}, label=_("The case"))
-    timeline_add(case=case, kind=TimelineKind.UPDATED, actor=ctx.actor, summary=_("Case summary updated"), sensitivity=Sensitivity.STANDARD)
-    audit_record(ctx=ctx, action="case.update", case_id=case.pk, object_type="case", object_id=case.pk, details={"fields": ["summary"]})
+    timeline_add(
+        case=case,
+        kind=TimelineKind.UPDATED,
+        actor=ctx.actor,
+        summary=_("Case summary updated"),
+        sensitivity=Sensitivity.STANDARD,
+    )
+    audit_record(
+        ctx=ctx,
+        action="case.update",
+        case_id=case.pk,
+        object_type="case",
+        object_id=case.pk,
+        details={"fields": ["summary"]},
+    )
     return case
 
 
@@ -251,9 +292,14 @@ _STATUS_MESSAGES = {
 
 
 @transaction.atomic
-def case_change_status(*, ctx: AuditContext, access: CaseAccess, status: str, reason: str, expected_version: int) -> Case:
+def case_change_status(
+    *, ctx: AuditContext, access: CaseAccess, status: str, reason: str, expected_version: int
+) -> Case:
     """Close a case, move it to long-term follow-up, or reopen it — always with a reason."""
-    _require(access.can_change_status, _("Only the case lead or a manager of the lead organisation can close or reopen a case."))
+    _require(
+        access.can_change_status,
+        _("Only the case lead or a manager of the lead organisation can close or reopen a case."),
+    )
     case = access.case
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for this change.")]})
@@ -281,7 +327,11 @@ def case_change_status(*, ctx: AuditContext, access: CaseAccess, status: str, re
 def break_glass_allowed(user) -> bool:
     """Professionals of the organisations that act in emergencies may open a case they are not in."""
     kinds = settings.ZAEDNO_BREAK_GLASS_KINDS
-    return Membership.objects.filter(user=user, is_active=True, organisation__kind__in=kinds).exclude(role="administrator").exists()
+    return (
+        Membership.objects.filter(user=user, is_active=True, organisation__kind__in=kinds)
+        .exclude(role="administrator")
+        .exists()
+    )
 
 
 @transaction.atomic
@@ -290,11 +340,17 @@ def break_glass_open(*, ctx: AuditContext, case: Case, reason: str) -> BreakGlas
     user = ctx.actor
     reason = (reason or "").strip()
     if len(reason) < 20:
-        raise ValidationError({"reason": [_("Write the reason in a full sentence (at least 20 characters): it is reviewed.")]})
+        raise ValidationError(
+            {"reason": [_("Write the reason in a full sentence (at least 20 characters): it is reviewed.")]}
+        )
     _require(break_glass_allowed(user), _("Your organisation has no emergency access to cases."))
     now = timezone.now()
     grant = BreakGlassAccess(
-        case=case, user=user, reason=reason, granted_at=now, expires_at=now + dt.timedelta(hours=settings.ZAEDNO_BREAK_GLASS_HOURS)
+        case=case,
+        user=user,
+        reason=reason,
+        granted_at=now,
+        expires_at=now + dt.timedelta(hours=settings.ZAEDNO_BREAK_GLASS_HOURS),
     )
     grant.full_clean()
     grant.save()
@@ -316,7 +372,9 @@ def break_glass_open(*, ctx: AuditContext, case: Case, reason: str) -> BreakGlas
 
 
 @transaction.atomic
-def break_glass_review(*, ctx: AuditContext, access: CaseAccess, grant: BreakGlassAccess, outcome: str, note: str = "") -> BreakGlassAccess:
+def break_glass_review(
+    *, ctx: AuditContext, access: CaseAccess, grant: BreakGlassAccess, outcome: str, note: str = ""
+) -> BreakGlassAccess:
     """The lead (or a manager) reviews an emergency access as justified or not."""
     _require(access.can_see_audit, _("Only the case lead or a manager can review emergency access."))
     if grant.case_id != access.case.pk:
@@ -324,7 +382,9 @@ def break_glass_review(*, ctx: AuditContext, access: CaseAccess, grant: BreakGla
     if grant.reviewed_at is not None:
         raise ValidationError({"grant": [_("This access has already been reviewed.")]})
     now = timezone.now()
-    BreakGlassAccess.objects.filter(pk=grant.pk).update(reviewed_at=now, reviewed_by=ctx.actor, review_outcome=outcome, review_note=note)
+    BreakGlassAccess.objects.filter(pk=grant.pk).update(
+        reviewed_at=now, reviewed_by=ctx.actor, review_outcome=outcome, review_note=note
+    )
     grant.refresh_from_db()
     audit_record(
         ctx=ctx, action="case.break_glass.review", case_id=access.case.pk, object_type="break_glass", object_id=grant.pk,

@@ -27,7 +27,8 @@ def clean_egn(value: str) -> str:
         raise ValidationError(_("An ЕГН contains only digits."), code="egn_format") from exc
     except InvalidChecksum as exc:
         raise ValidationError(
-            _("This ЕГН is not valid: its check digit does not match. Check it for a typo."), code="egn_checksum"
+            _("This ЕГН is not valid: its check digit does not match. Check it for a typo."),
+            code="egn_checksum",
         ) from exc
     except InvalidComponent as exc:
         raise ValidationError(_("This ЕГН encodes a date that does not exist."), code="egn_date") from exc
@@ -56,7 +57,8 @@ def clean_lnch(value: str) -> str:
         raise ValidationError(_("An ЛНЧ contains only digits."), code="lnch_format") from exc
     except InvalidChecksum as exc:
         raise ValidationError(
-            _("This ЛНЧ is not valid: its check digit does not match. Check it for a typo."), code="lnch_checksum"
+            _("This ЛНЧ is not valid: its check digit does not match. Check it for a typo."),
+            code="lnch_checksum",
         ) from exc
     return number
 

@@ -28,12 +28,19 @@ class Child(models.Model):
     egn = models.CharField(_("ЕГН"), max_length=10, null=True, blank=True, unique=True)
     lnch = models.CharField(_("ЛНЧ"), max_length=10, null=True, blank=True, unique=True)
     settlement = models.ForeignKey(
-        Settlement, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("settlement")
+        Settlement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("settlement"),
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, related_name="+")
+    created_by_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
 

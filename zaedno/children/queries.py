@@ -35,9 +35,15 @@ def search_children(qs: QuerySet[Child], query: str) -> QuerySet[Child]:
 def child_for_user(user, child_id, *, ctx: AuditContext, audit: bool = True) -> Child:
     """Fetch a child the user may see (404 otherwise) and audit the read."""
     try:
-        child = visible_children(user).select_related("settlement", "settlement__municipality").get(pk=int(child_id))
+        child = (
+            visible_children(user)
+            .select_related("settlement", "settlement__municipality")
+            .get(pk=int(child_id))
+        )
     except (Child.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if audit:
-        audit_record(ctx=ctx, action="child.view", kind=AuditKind.READ, object_type="child", object_id=child.pk)
+        audit_record(
+            ctx=ctx, action="child.view", kind=AuditKind.READ, object_type="child", object_id=child.pk
+        )
     return child

@@ -21,7 +21,9 @@ def _primary_organisation(user):
     return m.organisation if m else None
 
 
-def validate_identity(*, egn: str | None, lnch: str | None, birth_date: dt.date | None, sex: str | None) -> dict:
+def validate_identity(
+    *, egn: str | None, lnch: str | None, birth_date: dt.date | None, sex: str | None
+) -> dict:
     """Check ЕГН/ЛНЧ and their agreement with birth date and sex; errors are keyed by field."""
     errors: dict[str, list[str]] = {}
     clean: dict = {"egn": None, "lnch": None}
@@ -76,7 +78,13 @@ def child_register(
     for field in ("egn", "lnch"):
         if ids[field] and Child.objects.filter(**{field: ids[field]}).exists():
             raise ValidationError(
-                {field: [_("A child with this number is already registered. Ask to join the case team instead.")]}
+                {
+                    field: [
+                        _(
+                            "A child with this number is already registered. Ask to join the case team instead."
+                        )
+                    ]
+                }
             )
     child = Child(
         first_name=first_name.strip(),
@@ -98,7 +106,17 @@ def child_register(
     return child
 
 
-EDITABLE_CHILD_FIELDS = ("first_name", "middle_name", "last_name", "birth_date", "sex", "egn", "lnch", "settlement", "address")
+EDITABLE_CHILD_FIELDS = (
+    "first_name",
+    "middle_name",
+    "last_name",
+    "birth_date",
+    "sex",
+    "egn",
+    "lnch",
+    "settlement",
+    "address",
+)
 
 
 @transaction.atomic
@@ -112,7 +130,9 @@ def child_update(*, ctx: AuditContext, child: Child, expected_version: int, **ch
     for field in ("egn", "lnch"):
         if field in changes:
             changes[field] = ids[field]
-    preview = Child(**{f: changes.get(f, getattr(child, f)) for f in ("first_name", "middle_name", "last_name")})
+    preview = Child(
+        **{f: changes.get(f, getattr(child, f)) for f in ("first_name", "middle_name", "last_name")}
+    )
     _fill_names(preview)
     changes["name_latin"], changes["search_key"] = preview.name_latin, preview.search_key
     save_versioned(child, expected_version=expected_version, changes=changes, label=_("The child's record"))
@@ -129,5 +149,11 @@ def relative_add(*, ctx: AuditContext, child: Child, full_name: str, relationshi
     relative = Relative(child=child, full_name=full_name.strip(), relationship=relationship, **fields)
     relative.full_clean()
     relative.save()
-    audit_record(ctx=ctx, action="relative.add", object_type="relative", object_id=relative.pk, details={"child": child.pk})
+    audit_record(
+        ctx=ctx,
+        action="relative.add",
+        object_type="relative",
+        object_id=relative.pk,
+        details={"child": child.pk},
+    )
     return relative

@@ -7,7 +7,9 @@ from django.db import models
 from zaedno.core.errors import ConflictError, FieldChange
 
 
-def save_versioned(instance: models.Model, *, expected_version: int, changes: dict, label: str) -> models.Model:
+def save_versioned(
+    instance: models.Model, *, expected_version: int, changes: dict, label: str
+) -> models.Model:
     """Apply ``changes`` to ``instance`` if its stored version is still ``expected_version``.
 
     The UPDATE is conditional on the version (compare-and-set), so two people saving at the same

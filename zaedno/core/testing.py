@@ -35,14 +35,29 @@ def build_world(*, with_case: bool = True) -> SimpleNamespace:
     vt = Municipality.objects.get(code="VTR04")
     go = Municipality.objects.get(code="VTR06")
     w = SimpleNamespace(vt=vt, go=go)
-    w.ozd = organisation_create(name="Отдел „Закрила на детето“ Велико Търново", short_name="ОЗД Велико Търново", kind=OrganisationKind.OZD, municipality=vt)
+    w.ozd = organisation_create(
+        name="Отдел „Закрила на детето“ Велико Търново",
+        short_name="ОЗД Велико Търново",
+        kind=OrganisationKind.OZD,
+        municipality=vt,
+    )
     w.school = organisation_create(name="СУ „Вела Благоева“", kind=OrganisationKind.SCHOOL, municipality=vt)
-    w.dps = organisation_create(name="ДПС при ОДМВР Велико Търново", kind=OrganisationKind.DPS, municipality=vt)
-    w.hospital = organisation_create(name="МБАЛ „Д-р Стефан Черкезов“", kind=OrganisationKind.HOSPITAL, municipality=vt)
+    w.dps = organisation_create(
+        name="ДПС при ОДМВР Велико Търново", kind=OrganisationKind.DPS, municipality=vt
+    )
+    w.hospital = organisation_create(
+        name="МБАЛ „Д-р Стефан Черкезов“", kind=OrganisationKind.HOSPITAL, municipality=vt
+    )
     w.cop = organisation_create(name="ЦОП Велико Търново", kind=OrganisationKind.COP, municipality=vt)
-    w.ngo = organisation_create(name="Сдружение „Заедно за децата“", kind=OrganisationKind.NGO, municipality=vt)
-    w.municipality_org = organisation_create(name="Община Велико Търново", kind=OrganisationKind.MUNICIPALITY, municipality=vt)
-    w.school_go = organisation_create(name="ОУ „Паисий Хилендарски“ Горна Оряховица", kind=OrganisationKind.SCHOOL, municipality=go)
+    w.ngo = organisation_create(
+        name="Сдружение „Заедно за децата“", kind=OrganisationKind.NGO, municipality=vt
+    )
+    w.municipality_org = organisation_create(
+        name="Община Велико Търново", kind=OrganisationKind.MUNICIPALITY, municipality=vt
+    )
+    w.school_go = organisation_create(
+        name="ОУ „Паисий Хилендарски“ Горна Оряховица", kind=OrganisationKind.SCHOOL, municipality=go
+    )
 
     def person(username, first, last, profession, org, role=Role.PRACTITIONER, **kw):
         return user_create(
@@ -59,16 +74,34 @@ def build_world(*, with_case: bool = True) -> SimpleNamespace:
     w.koleva = person("koleva", "Калина", "Колева", Profession.SOCIAL_WORKER, w.ngo)
     w.todorov = person("todorov", "Тодор", "Тодоров", Profession.COORDINATOR, w.municipality_org)
     w.angelova = person("angelova", "Ангелина", "Ангелова", Profession.PSYCHOLOGIST, w.school_go)
-    w.admin = person("admin", "Системен", "Администратор", Profession.IT, w.municipality_org, role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    w.admin = person(
+        "admin",
+        "Системен",
+        "Администратор",
+        Profession.IT,
+        w.municipality_org,
+        role=Role.ADMINISTRATOR,
+        is_staff=True,
+        is_superuser=True,
+    )
     if with_case:
         w.child = _child(w)
         w.case = open_case(w, w.child)
         w.lead_access = access_for(w.ivanova, w.case)
         w.petrov_member = team_member_add(
-            ctx=ctx_for(w.ivanova), access=w.lead_access, user=w.petrov, organisation=w.school, sharing_level=Sensitivity.STANDARD
+            ctx=ctx_for(w.ivanova),
+            access=w.lead_access,
+            user=w.petrov,
+            organisation=w.school,
+            sharing_level=Sensitivity.STANDARD,
         )
         for section in (NoteSection.GENERAL, NoteSection.EDUCATION, NoteSection.VIOLENCE, NoteSection.HEALTH):
-            case_note_add(ctx=ctx_for(w.ivanova), access=w.lead_access, section=section, text=f"Бележка: {section} — ТАЙНО-{section.upper()}")
+            case_note_add(
+                ctx=ctx_for(w.ivanova),
+                access=w.lead_access,
+                section=section,
+                text=f"Бележка: {section} — ТАЙНО-{section.upper()}",
+            )
     return w
 
 
@@ -82,7 +115,9 @@ def _child(w):
     )  # fmt: skip
 
 
-def open_case(w, child, *, lead=None, org=None, description="Детето е съобщило за насилие вкъщи. ТАЙНО-СИГНАЛ"):
+def open_case(
+    w, child, *, lead=None, org=None, description="Детето е съобщило за насилие вкъщи. ТАЙНО-СИГНАЛ"
+):
     lead = lead or w.ivanova
     return case_open(
         ctx=ctx_for(lead), child=child, lead=lead, lead_organisation=org or w.ozd, municipality=w.vt,

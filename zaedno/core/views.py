@@ -23,12 +23,18 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-        db = {"status": "ok", "vendor": connection.vendor, "ms": round((time.perf_counter() - started) * 1000, 2)}
+        db = {
+            "status": "ok",
+            "vendor": connection.vendor,
+            "ms": round((time.perf_counter() - started) * 1000, 2),
+        }
         ok = True
     except Exception as exc:  # noqa: BLE001 - any database failure is reported, not raised
         db = {"status": "error", "vendor": connection.vendor, "error": exc.__class__.__name__}
         ok = False
-    return JsonResponse({"status": "ok" if ok else "error", "version": __version__, "database": db}, status=200 if ok else 503)
+    return JsonResponse(
+        {"status": "ok" if ok else "error", "version": __version__, "database": db}, status=200 if ok else 503
+    )
 
 
 @login_required

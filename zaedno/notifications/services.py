@@ -10,7 +10,9 @@ from django.utils import timezone
 from zaedno.notifications.models import Notification
 
 
-def notification_send(*, user, kind: str, title: str, body: str = "", url: str = "", case_id=None, email: bool = True) -> Notification:
+def notification_send(
+    *, user, kind: str, title: str, body: str = "", url: str = "", case_id=None, email: bool = True
+) -> Notification:
     """Create an in-app notification; the e-mail goes out from the worker after commit."""
     n = Notification.objects.create(user=user, kind=kind, title=title, body=body, url=url, case_id=case_id)
     if email and user.email:

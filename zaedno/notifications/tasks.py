@@ -16,5 +16,10 @@ def notification_email(notification_id: int) -> bool:
     if n is None or not n.user.email:
         return False
     link = f"{settings.ZAEDNO_BASE_URL}{n.url}" if n.url else settings.ZAEDNO_BASE_URL
-    send_mail(subject=f"[Заедно] {n.title}", message=f"{n.body}\n\n{link}", from_email=None, recipient_list=[n.user.email])
+    send_mail(
+        subject=f"[Заедно] {n.title}",
+        message=f"{n.body}\n\n{link}",
+        from_email=None,
+        recipient_list=[n.user.email],
+    )
     return True

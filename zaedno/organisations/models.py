@@ -77,7 +77,9 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [
-            models.UniqueConstraint(fields=["name", "municipality"], name="organisation_unique_name_in_municipality"),
+            models.UniqueConstraint(
+                fields=["name", "municipality"], name="organisation_unique_name_in_municipality"
+            ),
             models.CheckConstraint(
                 condition=models.Q(sector__in=[s.value for s in Sector]), name="organisation_sector_valid"
             ),

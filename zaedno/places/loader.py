@@ -15,7 +15,10 @@ def _rows(name: str):
 
 def load_ekatte(Oblast, Municipality, Settlement) -> tuple[int, int, int]:  # noqa: N803 - model classes
     """Create or update every oblast, municipality and settlement; return the three counts."""
-    oblasts = [Oblast(code=r["oblast"], ekatte=r["ekatte"], name=r["name"], region=r["region"]) for r in _rows("oblasts.csv")]
+    oblasts = [
+        Oblast(code=r["oblast"], ekatte=r["ekatte"], name=r["name"], region=r["region"])
+        for r in _rows("oblasts.csv")
+    ]
     Oblast.objects.bulk_create(
         oblasts, update_conflicts=True, unique_fields=["code"], update_fields=["ekatte", "name", "region"]
     )
@@ -24,7 +27,10 @@ def load_ekatte(Oblast, Municipality, Settlement) -> tuple[int, int, int]:  # no
         for r in _rows("municipalities.csv")
     ]
     Municipality.objects.bulk_create(
-        municipalities, update_conflicts=True, unique_fields=["code"], update_fields=["oblast", "ekatte", "name"]
+        municipalities,
+        update_conflicts=True,
+        unique_fields=["code"],
+        update_fields=["oblast", "ekatte", "name"],
     )
     settlements = [
         Settlement(ekatte=r["ekatte"], kind=r["t_v_m"], name=r["name"], municipality_id=r["obstina"])

@@ -38,7 +38,9 @@ def test_outsiders_get_404_and_no_trace(world, name):
 
 
 def test_former_member_loses_access(world):
-    team_member_remove(ctx=ctx_for(world.ivanova), access=world.lead_access, member=world.petrov_member, reason="Преместен")
+    team_member_remove(
+        ctx=ctx_for(world.ivanova), access=world.lead_access, member=world.petrov_member, reason="Преместен"
+    )
     assert world.case not in visible_cases(world.petrov)
     with pytest.raises(Http404):
         case_for_user(world.petrov, world.case.pk, ctx=ctx_for(world.petrov))
@@ -62,16 +64,21 @@ def test_break_glass_needs_reason_expires_and_is_flagged(world):
     with pytest.raises(ValidationError):
         break_glass_open(ctx=ctx_for(world.georgieva), case=world.case, reason="спешно")
     grant = break_glass_open(
-        ctx=ctx_for(world.georgieva), case=world.case, reason="Детето е задържано през нощта, търсим близките му."
+        ctx=ctx_for(world.georgieva),
+        case=world.case,
+        reason="Детето е задържано през нощта, търсим близките му.",
     )
     access = case_for_user(world.georgieva, world.case.pk, ctx=ctx_for(world.georgieva))
     assert access.via == Via.BREAK_GLASS
     assert grant.reviewed_at is None  # flagged for review
     assert world.ivanova.notifications.filter(kind="case.break_glass").exists()
-    read = AuditEvent.objects.filter(case_id=world.case.pk, action="case.view", actor_id=world.georgieva.pk).last()
+    read = AuditEvent.objects.filter(
+        case_id=world.case.pk, action="case.view", actor_id=world.georgieva.pk
+    ).last()
     assert read.reason.startswith("Детето е задържано")
     BreakGlassAccess.objects.filter(pk=grant.pk).update(
-        granted_at=timezone.now() - dt.timedelta(hours=10), expires_at=timezone.now() - dt.timedelta(seconds=1)
+        granted_at=timezone.now() - dt.timedelta(hours=10),
+        expires_at=timezone.now() - dt.timedelta(seconds=1),
     )
     with pytest.raises(Http404):
         case_for_user(world.georgieva, world.case.pk, ctx=ctx_for(world.georgieva))
@@ -80,4 +87,6 @@ def test_break_glass_needs_reason_expires_and_is_flagged(world):
 
 def test_school_staff_cannot_break_the_glass(world):
     with pytest.raises(PermissionDenied):
-        break_glass_open(ctx=ctx_for(world.angelova), case=world.case, reason="Искам да видя случая на това дете.")
+        break_glass_open(
+            ctx=ctx_for(world.angelova), case=world.case, reason="Искам да видя случая на това дете."
+        )
