@@ -147,7 +147,9 @@ LANGUAGE_COOKIE_NAME = "zaedno_language"
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Production serves the collected files (``zaedno collectstatic``); the demo and tests serve
+# straight from the apps through WhiteNoise's finders, with nothing to collect.
+STATIC_ROOT = None if (DEBUG or DEMO or TESTING) else Path(envstr("ZAEDNO_STATIC_ROOT", str(DATA_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -253,3 +255,7 @@ ZAEDNO_BREAK_GLASS_KINDS = envlist(
 )
 # Django admin (for reference data, organisations and accounts only; no case content).
 ZAEDNO_ADMIN_PATH = (envstr("ZAEDNO_ADMIN_PATH", "admin") or "admin").strip("/")
+
+# HSTS preload is a commitment of the whole domain (a municipality's), not the application's
+# to make; it is off by default and its check silenced (docs/security.md explains).
+SILENCED_SYSTEM_CHECKS = envlist("ZAEDNO_SILENCED_CHECKS", ["security.W021"])
