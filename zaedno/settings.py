@@ -20,7 +20,8 @@ DEMO = envbool("ZAEDNO_DEMO", False)
 
 SECRET_KEY = envstr("ZAEDNO_SECRET_KEY")
 if not SECRET_KEY:
-    if not (DEBUG or DEMO or TESTING):
+    # Commands run beside a demo (``zaedno token``, ``zaedno audit verify``) reuse its key file.
+    if not (DEBUG or DEMO or TESTING or (DATA_DIR / "secret_key").exists()):
         raise EnvError("ZAEDNO_SECRET_KEY must be set (or ZAEDNO_SECRET_KEY_FILE) outside the demo")
     # Demo and tests: a key kept in the data directory, so sessions survive a restart.
     key_file = DATA_DIR / "secret_key"
@@ -149,7 +150,9 @@ LANGUAGE_COOKIE_NAME = "zaedno_language"
 STATIC_URL = "/static/"
 # Production serves the collected files (``zaedno collectstatic``); the demo and tests serve
 # straight from the apps through WhiteNoise's finders, with nothing to collect.
-STATIC_ROOT = None if (DEBUG or DEMO or TESTING) else Path(envstr("ZAEDNO_STATIC_ROOT", str(DATA_DIR / "static")))
+STATIC_ROOT = (
+    None if (DEBUG or DEMO or TESTING) else Path(envstr("ZAEDNO_STATIC_ROOT", str(DATA_DIR / "static")))
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

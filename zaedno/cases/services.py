@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -103,7 +103,6 @@ def case_open(
         _("Only a professional of the lead organisation can open a case for it."),
     )
     case = Case(
-        number=next_case_number(municipality, now.year),
         child=child,
         lead=lead,
         lead_organisation=lead_organisation,
@@ -111,8 +110,18 @@ def case_open(
         summary=summary,
         opened_at=now,
     )
-    case.full_clean()
-    case.save()
+    case.full_clean(exclude=["number"])
+    for attempt in range(5):
+        # Two cases opened at the same moment may compute the same number: retry the next one.
+        case.number = next_case_number(municipality, now.year)
+        try:
+            with transaction.atomic():
+                case.save(force_insert=True)
+            break
+        except IntegrityError:
+            case.pk = None
+            if attempt == 4 or not Case.objects.filter(number=case.number).exists():
+                raise
     sig = Signal(
         case=case,
         category=signal.category,

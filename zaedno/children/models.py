@@ -21,7 +21,7 @@ class Child(models.Model):
     first_name = models.CharField(_("first name"), max_length=60)
     middle_name = models.CharField(_("middle name"), max_length=60, blank=True)
     last_name = models.CharField(_("last name"), max_length=60)
-    name_latin = models.CharField(_("name in Latin letters"), max_length=200, blank=True)
+    name_latin = models.CharField(_("name in Latin letters"), max_length=200, blank=True, editable=False)
     search_key = models.CharField(max_length=250, db_index=True, editable=False)
     birth_date = models.DateField(_("birth date"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)

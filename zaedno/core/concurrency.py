@@ -31,6 +31,8 @@ def save_versioned(
         current = model._default_manager.get(pk=instance.pk)
         diffs = []
         for name, value in changes.items():
+            if not model._meta.get_field(name).editable:
+                continue  # derived fields (e.g. the search key) follow the ones shown
             stored = getattr(current, name)
             if stored != value:
                 diffs.append(FieldChange(name, str(model._meta.get_field(name).verbose_name), value, stored))

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('first_name', models.CharField(max_length=60, verbose_name='first name')),
                 ('middle_name', models.CharField(blank=True, max_length=60, verbose_name='middle name')),
                 ('last_name', models.CharField(max_length=60, verbose_name='last name')),
-                ('name_latin', models.CharField(blank=True, max_length=200, verbose_name='name in Latin letters')),
+                ('name_latin', models.CharField(blank=True, editable=False, max_length=200, verbose_name='name in Latin letters')),
                 ('search_key', models.CharField(db_index=True, editable=False, max_length=250)),
                 ('birth_date', models.DateField(verbose_name='birth date')),
                 ('sex', models.CharField(choices=[('f', 'female'), ('m', 'male')], max_length=1, verbose_name='sex')),
