@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our own static files (no CDN)
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -243,6 +244,16 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # One name per choice set shared by several fields.
+    "ENUM_NAME_OVERRIDES": {
+        "SensitivityEnum": "zaedno.cases.models.Sensitivity",
+        "SectorEnum": "zaedno.organisations.models.Sector",
+        "OrganisationKindEnum": "zaedno.organisations.models.OrganisationKind",
+        "TimelineKindEnum": "zaedno.cases.models.TimelineKind",
+    },
 }
 
 LOGGING = {
