@@ -8,5 +8,15 @@ from zaedno.children.models import Child, Relative
 
 
 def test_no_case_content_in_admin():
-    for model in (Case, Signal, TeamMember, CaseNote, TimelineEntry, BreakGlassAccess, Child, Relative, AuditEvent):
+    for model in (
+        Case,
+        Signal,
+        TeamMember,
+        CaseNote,
+        TimelineEntry,
+        BreakGlassAccess,
+        Child,
+        Relative,
+        AuditEvent,
+    ):
         assert not admin.site.is_registered(model), model
