@@ -6,3 +6,7 @@ class ApiConfig(AppConfig):
     name = "zaedno.api"
     label = "api"
     verbose_name = _("API")
+
+    def ready(self) -> None:
+        # Registers the schema extensions (bearer token) with drf-spectacular.
+        from zaedno.api import schema  # noqa: F401

@@ -19,6 +19,8 @@ def exception_handler(exc, context):
                 "error": {
                     "code": "conflict",
                     "message": str(exc),
+                    # The fields someone else changed, in the same shape as a 400's fields.
+                    "fields": {c.field: [f"Now “{c.theirs}”; you sent “{c.yours}”."] for c in exc.changes},
                     "current_version": exc.current_version,
                     "changes": [
                         {"field": c.field, "yours": str(c.yours), "theirs": str(c.theirs)}
@@ -45,5 +47,5 @@ def exception_handler(exc, context):
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
-        response.data = {"error": {"code": code, "message": str(detail)}}
+        response.data = {"error": {"code": code, "message": str(detail), "fields": {}}}
     return response

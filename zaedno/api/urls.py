@@ -1,1 +1,30 @@
-urlpatterns = []
+"""REST API v1 (``/api/v1/``): the version is in the URL; a v2 would get its own module."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from zaedno.api.views import cases, children, directory
+
+app_name = "api"
+urlpatterns = [
+    path("children/", children.ChildListView.as_view(), name="child-list"),
+    path("children/<int:child_id>/", children.ChildDetailView.as_view(), name="child-detail"),
+    path("cases/", cases.CaseListView.as_view(), name="case-list"),
+    path("cases/emergency-access/", cases.EmergencyAccessView.as_view(), name="emergency-access"),
+    path("cases/<int:case_id>/", cases.CaseDetailView.as_view(), name="case-detail"),
+    path("cases/<int:case_id>/status/", cases.CaseStatusView.as_view(), name="case-status"),
+    path("cases/<int:case_id>/team/", cases.TeamView.as_view(), name="case-team"),
+    path(
+        "cases/<int:case_id>/team/<int:member_id>/remove/",
+        cases.TeamMemberRemoveView.as_view(),
+        name="case-team-remove",
+    ),
+    path("cases/<int:case_id>/timeline/", cases.TimelineView.as_view(), name="case-timeline"),
+    path("cases/<int:case_id>/notes/", cases.NotesView.as_view(), name="case-notes"),
+    path("cases/<int:case_id>/access-log/", cases.AccessLogView.as_view(), name="case-access-log"),
+    path("organisations/", directory.OrganisationListView.as_view(), name="organisation-list"),
+    path("professionals/", directory.ProfessionalListView.as_view(), name="professional-list"),
+    path("me/", directory.MeView.as_view(), name="me"),
+    path("schema/", SpectacularAPIView.as_view(api_version="1.0.0"), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

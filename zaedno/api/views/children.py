@@ -1,0 +1,126 @@
+"""Children (деца): list and search, register, read, edit."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from zaedno.api.serializers import (
+    ChildCreateSerializer,
+    ChildDetailOutSerializer,
+    ChildOutSerializer,
+    ChildQuerySerializer,
+    ChildUpdateSerializer,
+)
+from zaedno.api.views.base import E409, READ_ERRORS, WRITE_ERRORS, api_ctx, query_params
+from zaedno.audit.models import AuditKind
+from zaedno.audit.services import AuditContext, audit_record
+from zaedno.cases.access import visible_cases
+from zaedno.children.queries import child_for_user, search_children, visible_children
+from zaedno.children.services import child_register, child_update
+
+LIST_AUDIT_MAX_IDS = 200
+
+
+def audit_child_list(ctx: AuditContext, children, *, query: str = "") -> None:
+    """One read event naming the children a list or search showed (as cases' ``audit_case_list``)."""
+    audit_record(
+        ctx=ctx,
+        action="child.list",
+        kind=AuditKind.READ,
+        object_type="child",
+        details={"child_ids": [c.pk for c in children][:LIST_AUDIT_MAX_IDS], "query": query[:100]},
+    )
+
+
+class _ChildDetail:
+    """A child with the cases of that child the reader may see."""
+
+    def __init__(self, child, cases):
+        self._child, self.cases = child, cases
+
+    def __getattr__(self, name):
+        return getattr(self._child, name)
+
+
+def _child_detail(request, child):
+    cases = list(
+        visible_cases(request.user)
+        .filter(child=child)
+        .only("id", "number", "status", "opened_at")
+        .order_by("-opened_at")
+    )
+    return ChildDetailOutSerializer(_ChildDetail(child, cases)).data
+
+
+class ChildListView(GenericAPIView):
+    """Children you may see: those of your visible cases and those you registered."""
+
+    @extend_schema(
+        operation_id="children_list",
+        summary="List and search children",
+        parameters=[ChildQuerySerializer],
+        responses={200: ChildOutSerializer(many=True), **READ_ERRORS, 400: WRITE_ERRORS[400]},
+        tags=["children"],
+    )
+    def get(self, request):
+        params = query_params(ChildQuerySerializer, request)
+        query = params.get("q", "")
+        qs = search_children(visible_children(request.user), query).select_related("settlement")
+        page = self.paginate_queryset(qs.order_by("last_name", "first_name", "id"))
+        audit_child_list(api_ctx(request), page, query=query)
+        return self.get_paginated_response(ChildOutSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="children_create",
+        summary="Register a child",
+        description="ЕГН/ЛНЧ are checked (check digit, birth date, sex); errors come under `egn`/`lnch`.",
+        request=ChildCreateSerializer,
+        responses={201: ChildDetailOutSerializer, **WRITE_ERRORS},
+        tags=["children"],
+    )
+    def post(self, request):
+        s = ChildCreateSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = dict(s.validated_data)
+        data["egn"] = data.get("egn") or None
+        data["lnch"] = data.get("lnch") or None
+        child = child_register(ctx=api_ctx(request), **data)
+        return Response(_child_detail(request, child), status=status.HTTP_201_CREATED)
+
+
+class ChildDetailView(GenericAPIView):
+    pagination_class = None
+
+    @extend_schema(
+        operation_id="children_retrieve",
+        summary="A child",
+        responses={200: ChildDetailOutSerializer, **READ_ERRORS},
+        tags=["children"],
+    )
+    def get(self, request, child_id: int):
+        child = child_for_user(request.user, child_id, ctx=api_ctx(request))
+        return Response(_child_detail(request, child))
+
+    @extend_schema(
+        operation_id="children_partial_update",
+        summary="Edit a child's details",
+        description="Send `version` as read; a stale version is refused with 409 and what changed.",
+        request=ChildUpdateSerializer,
+        responses={200: ChildDetailOutSerializer, **WRITE_ERRORS, 409: E409},
+        tags=["children"],
+    )
+    def patch(self, request, child_id: int):
+        ctx = api_ctx(request)
+        child = child_for_user(request.user, child_id, ctx=ctx, audit=False)
+        s = ChildUpdateSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        changes = dict(s.validated_data)
+        version = changes.pop("version")
+        for field in ("egn", "lnch"):
+            if field in changes:
+                changes[field] = changes[field] or None
+        child = child_update(ctx=ctx, child=child, expected_version=version, **changes)
+        return Response(_child_detail(request, child))
