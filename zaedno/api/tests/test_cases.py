@@ -114,6 +114,27 @@ def test_case_list_query_budget_does_not_grow_with_cases(world, api):
     assert many == few
 
 
+def test_case_detail_query_budget_does_not_grow_with_team_notes_and_timeline(world, api):
+    client = api("ivanova")
+    client.get(case_url(world.case))
+
+    def count(suffix=""):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(case_url(world.case, suffix)).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = [count(s) for s in ("", "team/", "timeline/", "notes/")]
+    for user, org in (
+        (world.koleva, world.ngo),
+        (world.stoyanov, world.cop),
+        (world.dimitrova, world.hospital),
+    ):
+        client.post(case_url(world.case, "team/"), {"user": user.pk, "organisation": org.pk})
+    for i in range(5):
+        client.post(case_url(world.case, "notes/"), {"section": "family", "text": f"Бележка {i}"})
+    assert [count(s) for s in ("", "team/", "timeline/", "notes/")] == before
+
+
 # --- open a case ------------------------------------------------------------------------------
 
 

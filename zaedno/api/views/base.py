@@ -13,6 +13,19 @@ from zaedno.audit.services import AuditContext
 from zaedno.cases.access import CaseAccess, case_for_user
 
 
+class InputFormsMixin:
+    """Gives DRF's browsable API the input serializer of each method, to draw its forms.
+
+    The views themselves name their input and output serializers explicitly; this is only for
+    ``GenericAPIView.get_serializer``, which the browsable API calls.
+    """
+
+    input_serializers: dict[str, type[serializers.Serializer]] = {}
+
+    def get_serializer_class(self):
+        return self.input_serializers.get(self.request.method, serializers.Serializer)
+
+
 def api_ctx(request) -> AuditContext:
     """The audit context of an API call: who, from where, through the API channel."""
     return AuditContext.from_request(request, channel=Channel.API)

@@ -40,6 +40,7 @@ from zaedno.api.views.base import (
     E409,
     READ_ERRORS,
     WRITE_ERRORS,
+    InputFormsMixin,
     api_ctx,
     case_access,
     query_params,
@@ -82,8 +83,16 @@ class _CaseDetail:
         return getattr(self._case, name)
 
 
-class CaseListView(GenericAPIView):
+class CaseListView(InputFormsMixin, GenericAPIView):
     """Cases you may see, newest first; outsiders' cases never appear, not even in the count."""
+
+    input_serializers = {"POST": CaseCreateSerializer}
+
+    def get_queryset(self):
+        params = query_params(CaseQuerySerializer, self.request)
+        return queries.case_list(
+            self.request.user, query=params.get("q", ""), status=params.get("status", "")
+        )
 
     @extend_schema(
         operation_id="cases_list",
@@ -93,10 +102,8 @@ class CaseListView(GenericAPIView):
         tags=TAGS,
     )
     def get(self, request):
-        params = query_params(CaseQuerySerializer, request)
-        query = params.get("q", "")
-        qs = queries.case_list(request.user, query=query, status=params.get("status", ""))
-        page = self.paginate_queryset(qs)
+        page = self.paginate_queryset(self.get_queryset())
+        query = query_params(CaseQuerySerializer, request).get("q", "")
         queries.audit_case_list(api_ctx(request), page, action="case.list", query=query)
         return self.get_paginated_response(CaseListItemSerializer(page, many=True).data)
 
@@ -202,7 +209,9 @@ class TeamView(APIView):
     )
     def get(self, request, case_id: int):
         access = case_access(request, case_id, action="case.team.view")
-        return Response(TeamMemberOutSerializer(queries.case_team(access), many=True).data)
+        # Active members first on every engine (SQLite and PostgreSQL order NULL differently).
+        team = sorted(queries.case_team(access), key=lambda m: (m.left_at is not None, m.joined_at, m.pk))
+        return Response(TeamMemberOutSerializer(team, many=True).data)
 
     @extend_schema(
         operation_id="cases_team_create",

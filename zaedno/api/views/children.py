@@ -14,7 +14,7 @@ from zaedno.api.serializers import (
     ChildQuerySerializer,
     ChildUpdateSerializer,
 )
-from zaedno.api.views.base import E409, READ_ERRORS, WRITE_ERRORS, api_ctx, query_params
+from zaedno.api.views.base import E409, READ_ERRORS, WRITE_ERRORS, InputFormsMixin, api_ctx, query_params
 from zaedno.audit.models import AuditKind
 from zaedno.audit.services import AuditContext, audit_record
 from zaedno.cases.access import visible_cases
@@ -55,8 +55,15 @@ def _child_detail(request, child):
     return ChildDetailOutSerializer(_ChildDetail(child, cases)).data
 
 
-class ChildListView(GenericAPIView):
+class ChildListView(InputFormsMixin, GenericAPIView):
     """Children you may see: those of your visible cases and those you registered."""
+
+    input_serializers = {"POST": ChildCreateSerializer}
+
+    def get_queryset(self):
+        query = query_params(ChildQuerySerializer, self.request).get("q", "")
+        qs = search_children(visible_children(self.request.user), query).select_related("settlement")
+        return qs.order_by("last_name", "first_name", "id")
 
     @extend_schema(
         operation_id="children_list",
@@ -66,11 +73,10 @@ class ChildListView(GenericAPIView):
         tags=["children"],
     )
     def get(self, request):
-        params = query_params(ChildQuerySerializer, request)
-        query = params.get("q", "")
-        qs = search_children(visible_children(request.user), query).select_related("settlement")
-        page = self.paginate_queryset(qs.order_by("last_name", "first_name", "id"))
-        audit_child_list(api_ctx(request), page, query=query)
+        page = self.paginate_queryset(self.get_queryset())
+        audit_child_list(
+            api_ctx(request), page, query=query_params(ChildQuerySerializer, request).get("q", "")
+        )
         return self.get_paginated_response(ChildOutSerializer(page, many=True).data)
 
     @extend_schema(
@@ -91,8 +97,9 @@ class ChildListView(GenericAPIView):
         return Response(_child_detail(request, child), status=status.HTTP_201_CREATED)
 
 
-class ChildDetailView(GenericAPIView):
+class ChildDetailView(InputFormsMixin, GenericAPIView):
     pagination_class = None
+    input_serializers = {"PATCH": ChildUpdateSerializer}
 
     @extend_schema(
         operation_id="children_retrieve",

@@ -19,7 +19,7 @@ from zaedno.api.serializers import (
     ProfessionalOutSerializer,
     ProfessionalQuerySerializer,
 )
-from zaedno.api.views.base import E400, E401, query_params
+from zaedno.api.views.base import E400, E401, InputFormsMixin, query_params
 from zaedno.cases.services import break_glass_allowed
 from zaedno.organisations.models import Organisation
 
@@ -50,7 +50,7 @@ def _active_memberships() -> Prefetch:
     )
 
 
-class OrganisationListView(GenericAPIView):
+class OrganisationListView(InputFormsMixin, GenericAPIView):
     @extend_schema(
         operation_id="organisations_list",
         summary="Organisations (for picking a team member's organisation)",
@@ -59,7 +59,11 @@ class OrganisationListView(GenericAPIView):
         tags=TAGS,
     )
     def get(self, request):
-        params = query_params(OrganisationQuerySerializer, request)
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(OrganisationOutSerializer(page, many=True).data)
+
+    def get_queryset(self):
+        params = query_params(OrganisationQuerySerializer, self.request)
         qs = Organisation.objects.filter(is_active=True).select_related("municipality")
         if params.get("q"):
             qs = qs.filter(_words_filter(params["q"], ("name", "short_name")))
@@ -68,11 +72,10 @@ class OrganisationListView(GenericAPIView):
                 qs = qs.filter(**{field: params[field]})
         if params.get("municipality"):
             qs = qs.filter(municipality_id=params["municipality"])
-        page = self.paginate_queryset(qs.order_by("name", "id"))
-        return self.get_paginated_response(OrganisationOutSerializer(page, many=True).data)
+        return qs.order_by("name", "id")
 
 
-class ProfessionalListView(GenericAPIView):
+class ProfessionalListView(InputFormsMixin, GenericAPIView):
     @extend_schema(
         operation_id="professionals_list",
         summary="Professionals (for picking team members)",
@@ -81,16 +84,18 @@ class ProfessionalListView(GenericAPIView):
         tags=TAGS,
     )
     def get(self, request):
-        params = query_params(ProfessionalQuerySerializer, request)
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(ProfessionalOutSerializer(page, many=True).data)
+
+    def get_queryset(self):
+        params = query_params(ProfessionalQuerySerializer, self.request)
         active = Membership.objects.filter(is_active=True)
         if params.get("organisation"):
             active = active.filter(organisation_id=params["organisation"])
         qs = User.objects.filter(is_active=True, pk__in=active.values("user_id"))
         if params.get("q"):
             qs = qs.filter(_words_filter(params["q"], ("first_name", "last_name", "username")))
-        qs = qs.prefetch_related(_active_memberships()).order_by("last_name", "first_name", "id")
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(ProfessionalOutSerializer(page, many=True).data)
+        return qs.prefetch_related(_active_memberships()).order_by("last_name", "first_name", "id")
 
 
 class MeView(APIView):
