@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -20,7 +21,13 @@ def exception_handler(exc, context):
                     "code": "conflict",
                     "message": str(exc),
                     # The fields someone else changed, in the same shape as a 400's fields.
-                    "fields": {c.field: [f"Now “{c.theirs}”; you sent “{c.yours}”."] for c in exc.changes},
+                    "fields": {
+                        c.field: [
+                            _("Now “%(theirs)s”; you sent “%(yours)s”.")
+                            % {"theirs": c.theirs, "yours": c.yours}
+                        ]
+                        for c in exc.changes
+                    },
                     "current_version": exc.current_version,
                     "changes": [
                         {"field": c.field, "yours": str(c.yours), "theirs": str(c.theirs)}
