@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,9 +119,21 @@ EDITABLE_CHILD_FIELDS = (
 )
 
 
+def child_can_edit(user, child: Child) -> bool:
+    """Who may edit a child's record: whoever registered it, or anyone working one of the child's
+    cases (lead, active member, manager of the lead organisation). Emergency access is read-only."""
+    from zaedno.cases.access import access_for
+
+    if child.created_by_id == user.pk:
+        return True
+    return any((a := access_for(user, case)) is not None and a.can_write for case in child.cases.all())
+
+
 @transaction.atomic
 def child_update(*, ctx: AuditContext, child: Child, expected_version: int, **changes) -> Child:
     """Edit a child's details; refused with a conflict if someone saved in between."""
+    if not child_can_edit(ctx.actor, child):
+        raise PermissionDenied(_("Only the child's case team can change the child's record."))
     unknown = set(changes) - set(EDITABLE_CHILD_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -146,6 +158,8 @@ def child_update(*, ctx: AuditContext, child: Child, expected_version: int, **ch
 @transaction.atomic
 def relative_add(*, ctx: AuditContext, child: Child, full_name: str, relationship: str, **fields) -> Relative:
     """Record a relative or significant adult of the child."""
+    if not child_can_edit(ctx.actor, child):
+        raise PermissionDenied(_("Only the child's case team can change the child's record."))
     relative = Relative(child=child, full_name=full_name.strip(), relationship=relationship, **fields)
     relative.full_clean()
     relative.save()

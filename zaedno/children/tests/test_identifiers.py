@@ -107,3 +107,19 @@ class TestRegistration:
         assert "egn" in exc.value.message_dict
         child.refresh_from_db()
         assert child.sex == "f" and child.version == 1
+
+
+@pytest.mark.django_db
+def test_emergency_access_cannot_edit_the_child(world):
+    from django.core.exceptions import PermissionDenied
+
+    from zaedno.cases.services import break_glass_open
+
+    break_glass_open(
+        ctx=ctx_for(world.georgieva), case=world.case, reason="Детето е в участъка, търсим родителите."
+    )
+    with pytest.raises(PermissionDenied):
+        child_update(
+            ctx=ctx_for(world.georgieva), child=world.child, expected_version=1, address="друг адрес"
+        )
+    child_update(ctx=ctx_for(world.petrov), child=world.child, expected_version=1, address="ул. Оборище 3")
