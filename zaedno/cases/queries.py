@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from zaedno.audit.models import AuditEvent, AuditKind
 from zaedno.audit.services import AuditContext, audit_record
 from zaedno.cases.access import CaseAccess, visible_cases
-from zaedno.cases.models import Case, CaseNote, Signal, TeamMember, TimelineEntry
+from zaedno.cases.models import BreakGlassAccess, Case, CaseNote, Signal, TeamMember, TimelineEntry
 from zaedno.children.models import Child
 from zaedno.children.queries import search_children
 
@@ -81,4 +81,15 @@ def case_viewers(access: CaseAccess, *, limit: int = 200) -> list[AuditEvent]:
         AuditEvent.objects.filter(
             case_id=access.case.pk, kind__in=[AuditKind.READ, AuditKind.ACCESS]
         ).order_by("-seq")[:limit]
+    )
+
+
+def case_break_glass_pending(access: CaseAccess) -> list[BreakGlassAccess]:
+    """Emergency accesses to this case still waiting for review, for the lead and managers only."""
+    if not access.can_see_audit:
+        return []
+    return list(
+        BreakGlassAccess.objects.filter(case=access.case, reviewed_at__isnull=True)
+        .select_related("user")
+        .order_by("-granted_at")
     )

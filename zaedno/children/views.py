@@ -1,0 +1,190 @@
+"""Child pages: register a child, the child's record with relatives, edit with a version."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from zaedno.audit.services import AuditContext
+from zaedno.cases.access import access_for, visible_cases
+from zaedno.cases.forms import apply_service_errors
+from zaedno.cases.models import Sensitivity
+from zaedno.children import services
+from zaedno.children.forms import ChildEditForm, ChildForm, RelativeForm
+from zaedno.children.queries import child_for_user
+from zaedno.core.errors import ConflictError
+from zaedno.places.models import Settlement
+
+SETTLEMENT_LIMIT = 20
+
+
+def _identity(data: dict) -> dict:
+    """Empty identifiers are stored as NULL (a child may have neither ЕГН nor ЛНЧ)."""
+    return {
+        k: (v.strip() or None) if k in ("egn", "lnch") and isinstance(v, str) else v for k, v in data.items()
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_register(request):
+    """Register a child (регистриране на дете); the ЕГН is checked against birth date and sex."""
+    form = ChildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = services.child_register(
+                ctx=AuditContext.from_request(request), **_identity(form.cleaned_data)
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was registered. You can now open a case from a signal.")
+                % {"name": child.full_name},
+            )
+            return redirect("children:detail", child_id=child.pk)
+    return render(request, "children/child_form.html", {"form": form, "selected": form.selected_settlement()})
+
+
+def _child_rights(user, child):
+    """What the user may do with the child's record, from their access to the child's cases."""
+    cases = list(visible_cases(user).filter(child=child).select_related("lead", "lead_organisation"))
+    accesses = [a for a in (access_for(user, c) for c in cases) if a is not None]
+    creator = child.created_by_id == user.pk
+    level = max([int(a.level) for a in accesses], default=Sensitivity.BASIC)
+    if creator:
+        level = Sensitivity.SENSITIVE
+    return {
+        "cases": cases,
+        "level": level,
+        "sees_identity": level >= Sensitivity.SENSITIVE,
+        "sees_relatives": level >= Sensitivity.STANDARD,
+        "can_edit": creator or any(a.can_write for a in accesses),
+    }
+
+
+def _child_page(request, child, *, relative_form=None, status=200):
+    rights = _child_rights(request.user, child)
+    context = {
+        "child": child,
+        **rights,
+        "relatives": list(child.relatives.all()) if rights["sees_relatives"] else [],
+        "relative_form": relative_form or RelativeForm(),
+    }
+    return render(request, "children/child_detail.html", context, status=status)
+
+
+@login_required
+def child_detail(request, child_id):
+    child = child_for_user(request.user, child_id, ctx=AuditContext.from_request(request))
+    return _child_page(request, child)
+
+
+@login_required
+@require_POST
+def relative_add(request, child_id):
+    """Record a relative or significant adult; htmx swaps the list, plain POST redirects."""
+    ctx = AuditContext.from_request(request)
+    child = child_for_user(request.user, child_id, ctx=ctx, audit=False)
+    rights = _child_rights(request.user, child)
+    if not (rights["can_edit"] and rights["sees_relatives"]):
+        raise PermissionDenied(_("Only the child's case team can change the child's record."))
+    form = RelativeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.relative_add(ctx=ctx, child=child, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            if not request.htmx:
+                messages.success(request, _("The relative was added."))
+                return redirect("children:detail", child_id=child.pk)
+            form = RelativeForm()
+    context = {"child": child, **rights, "relatives": list(child.relatives.all()), "relative_form": form}
+    if request.htmx:
+        return render(request, "children/_relatives.html", context)
+    return _child_page(request, child, relative_form=form, status=400)
+
+
+EDIT_FIELDS = (
+    "first_name",
+    "middle_name",
+    "last_name",
+    "birth_date",
+    "sex",
+    "egn",
+    "lnch",
+    "settlement",
+    "address",
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_edit(request, child_id):
+    """Edit the child's details; a stale save shows, field by field, yours and what is saved now."""
+    ctx = AuditContext.from_request(request)
+    child = child_for_user(request.user, child_id, ctx=ctx, audit=request.method == "GET")
+    rights = _child_rights(request.user, child)
+    if not rights["can_edit"]:
+        raise PermissionDenied(_("Only the child's case team can change the child's record."))
+    with_ids = rights["sees_identity"]
+    conflict = None
+    if request.method == "POST":
+        form = ChildEditForm(request.POST, with_identifiers=with_ids)
+        if form.is_valid():
+            data = _identity(form.cleaned_data)
+            version = data.pop("version")
+            try:
+                services.child_update(ctx=ctx, child=child, expected_version=version, **data)
+            except ConflictError as exc:
+                conflict = exc
+                child.refresh_from_db()
+                form = ChildEditForm(
+                    initial={**form.cleaned_data, "version": exc.current_version}, with_identifiers=with_ids
+                )
+            except ValidationError as exc:
+                child.refresh_from_db()
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("The child's record was saved."))
+                return redirect("children:detail", child_id=child.pk)
+    else:
+        initial = {f: getattr(child, f) for f in EDIT_FIELDS}
+        initial["settlement"] = child.settlement_id
+        initial["version"] = child.version
+        form = ChildEditForm(initial=initial, with_identifiers=with_ids)
+    return render(
+        request,
+        "children/child_edit.html",
+        {"child": child, "form": form, "conflict": conflict, "selected": form.selected_settlement()},
+        status=409 if conflict else 200,
+    )
+
+
+@login_required
+@require_GET
+def settlement_search(request):
+    """htmx: settlements (EKATTE) matching a name or code, with their municipality; at most 20."""
+    query = request.GET.get("q", "").strip()
+    results = []
+    if len(query) >= 2:
+        if query.isdigit():
+            cond = Q(ekatte__startswith=query)
+        else:
+            # SQLite folds case only for ASCII: try the usual spellings of a Cyrillic name.
+            cond = Q()
+            for variant in {query, query.lower(), query.capitalize(), query.title(), query.upper()}:
+                cond |= Q(name__startswith=variant) | Q(name__contains=" " + variant)
+        results = list(
+            Settlement.objects.filter(cond)
+            .select_related("municipality", "municipality__oblast")
+            .order_by("name", "ekatte")[:SETTLEMENT_LIMIT]
+        )
+    return render(request, "children/_settlement_options.html", {"results": results, "query": query})
