@@ -23,7 +23,7 @@ from zaedno.cases.models import (
 from zaedno.organisations.models import Organisation, Sector
 from zaedno.places.models import Municipality
 
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+DATETIME_INPUT = "%d.%m.%Y %H:%M"
 SEARCH_LIMIT = 20
 
 
@@ -66,8 +66,11 @@ class OpenCaseForm(forms.Form):
     )
     received_at = forms.DateTimeField(
         label=_("Received at"),
-        input_formats=[DATETIME_LOCAL, "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        input_formats=[DATETIME_INPUT, "%d.%m.%Y %H.%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(
+            attrs={"placeholder": _("dd.mm.yyyy hh:mm"), "autocomplete": "off"}, format=DATETIME_INPUT
+        ),
+        help_text=_("Date and time, e.g. 23.11.2026 14:30."),
     )
     description = forms.CharField(
         label=_("What was reported"),
@@ -99,7 +102,7 @@ class OpenCaseForm(forms.Form):
         first = self.fields["lead_organisation"].queryset.first()
         if first is not None:
             self.fields["lead_organisation"].initial = first.pk
-        self.fields["received_at"].initial = timezone.localtime().strftime(DATETIME_LOCAL)
+        self.fields["received_at"].initial = timezone.localtime().strftime(DATETIME_INPUT)
         self.fields["source_sector"].initial = Sector.SOCIAL
 
     def clean_received_at(self):

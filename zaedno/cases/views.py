@@ -122,20 +122,21 @@ def case_export(request):
 # --- The case page --------------------------------------------------------------------------
 
 
-def _notes_by_section(access, notes):
-    """Every section in order: its notes when the reader's level covers it, else restricted."""
+def _notes_by_section(access, notes) -> dict:
+    """Sections with their notes, the visible sections still empty, and those restricted."""
     grouped = {s.value: [] for s in NoteSection}
     for note in notes:
         grouped[note.section].append(note)
-    return [
-        {
-            "section": section,
-            "visible": access.sees(SECTION_SENSITIVITY[section]),
-            "sensitive": SECTION_SENSITIVITY[section] == Sensitivity.SENSITIVE,
-            "notes": grouped[section.value],
-        }
-        for section in NoteSection
-    ]
+    out = {"with_notes": [], "empty": [], "restricted": []}
+    for section in NoteSection:
+        if not access.sees(SECTION_SENSITIVITY[section]):
+            out["restricted"].append(section)
+        elif grouped[section.value]:
+            sensitive = SECTION_SENSITIVITY[section] == Sensitivity.SENSITIVE
+            out["with_notes"].append({"section": section, "sensitive": sensitive, "notes": grouped[section]})
+        else:
+            out["empty"].append(section)
+    return out
 
 
 def _notes_context(access, note_form=None):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from zaedno.children.models import Relationship, Sex
 from zaedno.places.models import Settlement
 
-DATE_INPUT = ["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"]
+DATE_INPUT = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d", "%d/%m/%Y"]
 
 
 class ChildForm(forms.Form):
@@ -18,7 +18,12 @@ class ChildForm(forms.Form):
     birth_date = forms.DateField(
         label=_("Birth date"),
         input_formats=DATE_INPUT,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        # A text field, not type=date: the browser would show its own locale's order, and the
+        # dates in Zaedno are always dd.mm.yyyy.
+        widget=forms.DateInput(
+            attrs={"placeholder": _("dd.mm.yyyy"), "autocomplete": "off"},
+            format="%d.%m.%Y",
+        ),
         error_messages={"invalid": _("Enter the date as dd.mm.yyyy.")},
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
