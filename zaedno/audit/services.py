@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from zaedno.audit.models import AuditEvent, AuditHead, AuditKind, Channel
@@ -171,14 +172,25 @@ class VerifyResult:
     seq: int | None = None
 
 
-def _events() -> Iterator[AuditEvent]:
-    return AuditEvent.objects.order_by("seq").iterator(chunk_size=5000)
+def _events(upto: int) -> Iterator[AuditEvent]:
+    return AuditEvent.objects.filter(seq__lte=upto).order_by("seq").iterator(chunk_size=5000)
 
 
-def audit_verify() -> VerifyResult:
-    """Walk the whole chain; report the first modified, missing or inserted event."""
+PROGRESS_EVERY = 5000
+
+
+def audit_verify(*, progress: Callable[[int], None] | None = None) -> VerifyResult:
+    """Walk the whole chain; report the first modified, missing or inserted event.
+
+    The chain is read up to the head as it stands when verification starts, so events appended
+    meanwhile by a running system are not mistaken for tampering. ``progress``, if given, is
+    called with the number of entries checked since its last call (every few thousand).
+    """
+    head = AuditHead.objects.filter(pk=1).first()
+    last_seq = head.last_seq if head else 0
+    last_hash = head.last_hash if head else GENESIS
     expected_seq, prev, checked = 1, GENESIS, 0
-    for event in _events():
+    for event in _events(last_seq):
         if event.seq != expected_seq:
             if event.seq > expected_seq:
                 return VerifyResult(
@@ -204,14 +216,29 @@ def audit_verify() -> VerifyResult:
         prev = event.hash
         expected_seq += 1
         checked += 1
-    head = AuditHead.objects.filter(pk=1).first()
-    last_seq = head.last_seq if head else 0
-    last_hash = head.last_hash if head else GENESIS
-    if last_seq != checked or last_hash != prev:
+        if progress is not None and checked % PROGRESS_EVERY == 0:
+            progress(PROGRESS_EVERY)
+    if progress is not None and checked % PROGRESS_EVERY:
+        progress(checked % PROGRESS_EVERY)
+    if checked < last_seq:
         return VerifyResult(
             False,
             checked,
-            f"the chain ends at #{checked} but its head records #{last_seq} (entries deleted at the end)",
+            f"entries #{checked + 1}–#{last_seq} are missing at the end of the chain (deleted)",
             checked + 1,
         )
+    if prev != last_hash:
+        return VerifyResult(
+            False, checked, f"entry #{checked} does not match the chain's head (replaced)", checked
+        )
+    # Rows beyond the head were not appended through the chain. One statement, one snapshot:
+    # a concurrent append moves the head and its rows together.
+    current_head = AuditHead.objects.filter(pk=1).values("last_seq")
+    stray = (
+        AuditEvent.objects.filter(seq__gt=Subquery(current_head))
+        .order_by("seq")
+        .values_list("seq", flat=True)
+    ).first()
+    if stray is not None:
+        return VerifyResult(False, checked, f"entry #{stray} was added outside the chain (inserted)", stray)
     return VerifyResult(True, checked)
