@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -38,7 +39,8 @@ class Command(BaseCommand):
         if not password:
             raise CommandError("ZAEDNO_DEMO_PASSWORD is empty")
         if connection.vendor == "sqlite":
-            settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+            if not connection.is_in_memory_db():
+                Path(connection.settings_dict["NAME"]).parent.mkdir(parents=True, exist_ok=True)
             where = str(connection.settings_dict["NAME"])
         else:
             where = f"{connection.vendor} database {connection.settings_dict['NAME']}"

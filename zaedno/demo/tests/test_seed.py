@@ -1,0 +1,96 @@
+"""``zaedno seed``: valid, varied synthetic data in bulk, with an intact audit chain."""
+
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count, F, Q
+from stdnum.bg import egn as stdnum_egn
+from stdnum.bg import pnf as stdnum_pnf
+
+from zaedno.audit.models import AuditEvent
+from zaedno.audit.services import audit_verify
+from zaedno.cases.models import Case, CaseStatus, Signal, TeamMember, TeamRole, TimelineEntry
+from zaedno.children.identifiers import egn_birth_date, egn_sex
+from zaedno.children.models import Child
+from zaedno.organisations.models import Organisation, Sector
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed", *args, "--no-progress", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_300_children():
+    output = seed("--children", "300")
+    assert "Seeded 300 children" in output
+
+    children = list(Child.objects.all())
+    assert len(children) == 300
+    egns = [c for c in children if c.egn]
+    assert len(egns) >= 270
+    for c in egns:
+        assert stdnum_egn.is_valid(c.egn), c.egn
+        assert egn_birth_date(c.egn) == c.birth_date and egn_sex(c.egn) == c.sex
+    assert all(stdnum_pnf.is_valid(c.lnch) for c in children if c.lnch)
+    assert all(c.search_key and c.name_latin for c in children)
+    assert all(c.settlement.municipality_id == "VTR04" for c in children)
+
+    cases = Case.objects.all()
+    assert 150 <= cases.count() <= 300  # about 70% of children, some twice
+    assert cases.values("child").distinct().count() < cases.count()
+    assert all(n.startswith("VTR04-") for n in cases.values_list("number", flat=True))
+    assert set(cases.values_list("status", flat=True)) == set(CaseStatus.values)
+    assert not cases.filter(~Q(status=CaseStatus.OPEN), closed_at__isnull=True).exists()
+    assert Counter(Signal.objects.values_list("case_id", flat=True)) == Counter(
+        cases.values_list("pk", flat=True)
+    )
+    assert len(set(Signal.objects.values_list("category", flat=True))) >= 6
+
+    # Teams of 2–6 around each child, led by the case lead, across all sectors.
+    sizes = cases.annotate(n=Count("team")).values_list("n", flat=True)
+    assert min(sizes) >= 2 and max(sizes) <= 6
+    leads = TeamMember.objects.filter(role=TeamRole.LEAD)
+    assert leads.count() == cases.count()
+    assert not leads.exclude(user_id=F("case__lead_id")).exists()
+    assert set(TeamMember.objects.values_list("organisation__sector", flat=True)) == set(Sector.values)
+    assert set(Organisation.objects.values_list("sector", flat=True)) == set(Sector.values)
+    entries = cases.annotate(n=Count("timeline")).values_list("n", flat=True)
+    assert min(entries) >= 4 and max(entries) <= 15
+    for case in cases.prefetch_related("timeline")[:20]:
+        first, second = case.timeline.all()[:2]
+        assert (first.kind, second.kind) == ("signal", "opened")
+
+    result = audit_verify()
+    assert result.ok, result.problem
+    assert AuditEvent.objects.filter(action="case.open").count() == cases.count()
+    assert AuditEvent.objects.filter(action="child.register").count() == 300
+
+
+@pytest.mark.django_db
+def test_seed_again_continues_numbers_and_avoids_collisions():
+    seed("--children", "150")
+    seed("--children", "150", "--seed", "1")  # the same random seed: same names and ЕГН wanted
+    assert Child.objects.count() == 300
+    egns = list(Child.objects.exclude(egn=None).values_list("egn", flat=True))
+    assert len(egns) == len(set(egns))
+    numbers = list(Case.objects.values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers))
+    assert audit_verify().ok
+    # The second run reuses the municipality's organisations and professionals.
+    assert "Created 0 organisations and 0 professionals" in seed("--children", "10")
+
+
+@pytest.mark.django_db
+def test_seed_other_municipality_and_errors():
+    seed("--children", "40", "--municipality", "vtr28")
+    assert set(Child.objects.values_list("settlement__municipality_id", flat=True)) == {"VTR28"}
+    assert TimelineEntry.objects.exists()
+    with pytest.raises(CommandError, match="No municipality"):
+        seed("--children", "5", "--municipality", "XXX99")
+    with pytest.raises(CommandError, match="at least 1"):
+        seed("--children", "0")
