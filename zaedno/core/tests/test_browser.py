@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from zaedno.cases.models import Case, TeamMember
 from zaedno.children.identifiers import make_egn
@@ -51,18 +53,32 @@ def browser(monkeypatch):
             yield instance
         finally:
             instance.close()
+    # Closing the browser ends its keep-alive connections; let the live server's request threads
+    # finish and close their database connections before the test database is flushed/dropped.
+    for thread in threading.enumerate():
+        if "process_request_thread" in thread.name:
+            thread.join(timeout=5)
 
 
 def shot(page, name: str, *, full_page: bool = True) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
-def test_main_journey(browser, live_server, bare_world):
-    w = bare_world
+def test_main_journey(django_db_setup, browser, live_server, bare_world):
+    # django_db_setup first: the session-wide live server must stop before the test database
+    # is dropped (PostgreSQL refuses to drop a database that still has sessions).
+    try:
+        _journey(browser, live_server.url, bare_world)
+    finally:
+        # Under Playwright's greenlet the ORM runs in its own context with its own connection;
+        # close it here, or PostgreSQL keeps a session open on the test database.
+        connections.close_all()
+
+
+def _journey(browser, base: str, w) -> None:
     context = browser.new_context(locale="bg-BG", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
-    base = live_server.url
 
     # 1. Log in as the case lead.
     page.goto(f"{base}/login/")
