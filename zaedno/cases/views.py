@@ -149,19 +149,36 @@ def _notes_context(access, note_form=None):
 
 
 def _viewers(access):
+    """The audit's reads of the case, newest first; repeated views in a row by the same person
+    through the same access are shown as one line with a count."""
     events = queries.case_viewers(access, limit=VIEWERS_SHOWN)
     names = {}
     ids = {e.actor_id for e in events if e.actor_id}
     if ids:
         names = {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=ids)}
-    return [
-        {
-            "event": e,
-            "name": names.get(e.actor_id, e.actor_username or "—"),
-            "via": (e.details or {}).get("via", ""),
-        }
-        for e in events
-    ]
+    rows: list[dict] = []
+    for e in events:
+        via = (e.details or {}).get("via", "")
+        last = rows[-1] if rows else None
+        if (
+            last
+            and last["event"].actor_id == e.actor_id
+            and last["via"] == via
+            and last["event"].reason == e.reason
+        ):
+            last["count"] += 1
+            last["first_at"] = e.at
+            continue
+        rows.append(
+            {
+                "event": e,
+                "name": names.get(e.actor_id, e.actor_username or "—"),
+                "via": via,
+                "count": 1,
+                "first_at": e.at,
+            }
+        )
+    return rows
 
 
 def _case_page(request, access, *, note_form=None, status=200):

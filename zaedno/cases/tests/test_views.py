@@ -551,6 +551,8 @@ def test_lead_reviews_an_emergency_access(client, world):
     assert response.status_code == 302
     grant.refresh_from_db()
     assert grant.review_outcome == "justified" and grant.reviewed_by == world.ivanova
+    assert AuditEvent.objects.filter(action="case.break_glass.review", actor_id=world.ivanova.pk).exists()
+    assert "Достъп при спешност за преглед" not in html(client.get(detail_url(world.case)))
 
 
 # --- Query budgets --------------------------------------------------------------------------
