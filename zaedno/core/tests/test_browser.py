@@ -76,7 +76,7 @@ def test_main_journey(django_db_setup, browser, live_server, bare_world):
 
 
 def _journey(browser, base: str, w) -> None:
-    context = browser.new_context(locale="bg-BG", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
 
@@ -165,7 +165,7 @@ def _journey(browser, base: str, w) -> None:
 
     # 8. On a phone (390 px wide), with the same session.
     phone = browser.new_context(
-        locale="bg-BG",
+        locale="en-US",
         viewport={"width": 390, "height": 844},
         device_scale_factor=2,
         is_mobile=True,
