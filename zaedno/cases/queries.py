@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from zaedno.audit.models import AuditEvent, AuditKind
 from zaedno.audit.services import AuditContext, audit_record
@@ -49,7 +49,8 @@ def case_team(access: CaseAccess, *, include_former: bool = True) -> list[TeamMe
     qs = TeamMember.objects.filter(case=access.case).select_related("user", "organisation")
     if not include_former:
         qs = qs.filter(left_at__isnull=True)
-    return list(qs.order_by("left_at", "joined_at", "id"))
+    # Active members first (NULL left_at), on SQLite and PostgreSQL alike.
+    return list(qs.order_by(F("left_at").asc(nulls_first=True), "joined_at", "id"))
 
 
 def case_timeline(access: CaseAccess, *, limit: int | None = None) -> list[TimelineEntry]:

@@ -209,9 +209,7 @@ class TeamView(APIView):
     )
     def get(self, request, case_id: int):
         access = case_access(request, case_id, action="case.team.view")
-        # Active members first on every engine (SQLite and PostgreSQL order NULL differently).
-        team = sorted(queries.case_team(access), key=lambda m: (m.left_at is not None, m.joined_at, m.pk))
-        return Response(TeamMemberOutSerializer(team, many=True).data)
+        return Response(TeamMemberOutSerializer(queries.case_team(access), many=True).data)
 
     @extend_schema(
         operation_id="cases_team_create",
