@@ -86,7 +86,7 @@ SCHOOL_PATRONS = [
     "Никола Вапцаров", "Св. Климент Охридски", "Петко Р. Славейков", "Любен Каравелов", "Емилиян Станев",
     "Георги Бенковски", "Неофит Рилски", "Христо Смирненски", "Йордан Йовков", "Елин Пелин",
     "Стефан Стамболов", "Цар Симеон Велики", "Братя Миладинови", "Васил Априлов", "Димчо Дебелянов",
-    "Алеко Константинов", "Пейо Яворов", "Георги С. Раковски", "Отец Паисий", "Христо Смирненски",
+    "Алеко Константинов", "Пейо Яворов", "Георги С. Раковски", "Отец Паисий", "Никола Й. Вапцаров",
     "Захарий Стоянов", "Бачо Киро", "Вела Благоева", "Филип Станиславов", "Св. Иван Рилски",
 ]  # fmt: skip
 KINDERGARTENS = [
@@ -189,7 +189,17 @@ def organisation_plan(municipality: Municipality, n: int) -> list[tuple[str, str
         plan.append((f"{NGOS[i]} {m}", NGOS[i].split(" ", 1)[1], K.NGO, 2))
     for i in range(_clamp(n // 8000, 2, len(COMMUNITY))):
         plan.append((f"{COMMUNITY[i]} {m}", COMMUNITY[i], K.COMMUNITY, 1))
-    return plan
+    # Names are unique in a municipality: number any repeat the lists above produce.
+    seen: set[str] = set()
+    unique = []
+    for name, short, kind, pros in plan:
+        base, n = name, 1
+        while name in seen:
+            n += 1
+            name = f"{base} ({n})"
+        seen.add(name)
+        unique.append((name, short, kind, pros))
+    return unique
 
 
 PROFESSION_BY_KIND = {
