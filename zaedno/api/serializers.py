@@ -371,7 +371,9 @@ class TimelineEntryOutSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     kind = serializers.ChoiceField(choices=TimelineKind.choices)
     actor = UserRefSerializer(allow_null=True)
-    summary = serializers.CharField()
+    summary = serializers.CharField(
+        source="text", help_text="In the language of the request (Accept-Language)."
+    )
     sensitivity = serializers.ChoiceField(choices=Sensitivity.choices)
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zaedno.children.models import Child
@@ -234,6 +237,10 @@ class TimelineEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     summary = models.CharField(_("summary"), max_length=300)
+    # The message (its English source, a gettext msgid) and its parameters, so each reader sees
+    # the entry in their own language; ``summary`` keeps the text in the default language.
+    message = models.CharField(max_length=200, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     sensitivity = models.PositiveSmallIntegerField(choices=Sensitivity.choices, default=Sensitivity.BASIC)
 
     class Meta:
@@ -243,7 +250,27 @@ class TimelineEntry(models.Model):
         indexes = [models.Index(fields=["case", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%d.%m.%Y %H:%M} {self.summary}"
+        return f"{self.at:%d.%m.%Y %H:%M} {self.text}"
+
+    @property
+    def text(self) -> str:
+        """The entry in the active language (falls back to the stored summary)."""
+        return render_timeline_message(self.message, self.params) or self.summary
+
+
+def render_timeline_message(message: str, params: dict) -> str:
+    """Translate a timeline message; parameters that are choice codes get their translated label."""
+    if not message:
+        return ""
+    values = dict(params or {})
+    for key, choices in TIMELINE_PARAM_CHOICES.items():
+        if key in values:
+            with contextlib.suppress(ValueError):
+                values[key] = choices(values[key]).label
+    try:
+        return gettext(message) % values
+    except (KeyError, TypeError, ValueError):
+        return ""
 
 
 class ReviewOutcome(models.TextChoices):
@@ -284,3 +311,6 @@ class BreakGlassAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.case} ({self.granted_at:%d.%m.%Y %H:%M})"
+
+
+TIMELINE_PARAM_CHOICES = {"category": SignalCategory, "role": TeamRole, "section": NoteSection}

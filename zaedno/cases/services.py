@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -35,6 +35,7 @@ from zaedno.cases.models import (
     TeamRole,
     TimelineEntry,
     TimelineKind,
+    render_timeline_message,
 )
 from zaedno.core.concurrency import save_versioned
 from zaedno.notifications.services import notification_send
@@ -53,16 +54,18 @@ class SignalData:
 
 
 def timeline_add(
-    *, case: Case, kind: str, actor, summary: str, sensitivity: int = Sensitivity.BASIC, at=None
-) -> TimelineEntry:
+    *, case: Case, kind: str, actor, message: str, params: dict | None = None,
+    sensitivity: int = Sensitivity.BASIC, at=None,
+) -> TimelineEntry:  # fmt: skip
+    """Add a timeline entry. ``message`` is a gettext_noop msgid with %-style ``params``: each
+    reader sees it in their language; ``summary`` keeps it in the default language."""
+    params = {k: str(v) for k, v in (params or {}).items()}
+    with translation.override(settings.LANGUAGE_CODE):
+        summary = render_timeline_message(message, params)
     return TimelineEntry.objects.create(
-        case=case,
-        kind=kind,
-        actor=actor,
-        summary=summary[:300],
-        sensitivity=sensitivity,
-        at=at or timezone.now(),
-    )
+        case=case, kind=kind, actor=actor, summary=summary[:300], message=message, params=params,
+        sensitivity=sensitivity, at=at or timezone.now(),
+    )  # fmt: skip
 
 
 def _require(condition: bool, message: str) -> None:
@@ -140,13 +143,16 @@ def case_open(
     )  # fmt: skip
     timeline_add(
         case=case, kind=TimelineKind.SIGNAL, actor=actor, at=signal.received_at,
-        summary=_("Signal received: %(category)s, from %(reporter)s")
-        % {"category": sig.get_category_display(), "reporter": signal.reporter_name},
+        message=gettext_noop("Signal received: %(category)s, from %(reporter)s"),
+        params={"category": sig.category, "reporter": signal.reporter_name},
     )  # fmt: skip
-    timeline_add(case=case, kind=TimelineKind.OPENED, actor=actor, at=now, summary=_("Case opened"))
+    timeline_add(
+        case=case, kind=TimelineKind.OPENED, actor=actor, at=now, message=gettext_noop("Case opened")
+    )
     timeline_add(
         case=case, kind=TimelineKind.MEMBER_JOINED, actor=actor, at=now,
-        summary=_("%(name)s (%(org)s) joined as case lead") % {"name": lead, "org": lead_organisation},
+        message=gettext_noop("%(name)s (%(org)s) joined as case lead"),
+        params={"name": lead, "org": lead_organisation},
     )  # fmt: skip
     audit_record(
         ctx=ctx, action="case.open", case_id=case.pk, object_type="case", object_id=case.pk,
@@ -193,8 +199,8 @@ def team_member_add(
     member.save()
     timeline_add(
         case=case, kind=TimelineKind.MEMBER_JOINED, actor=ctx.actor, at=now,
-        summary=_("%(name)s (%(org)s) joined the team as %(role)s")
-        % {"name": user, "org": organisation, "role": member.get_role_display()},
+        message=gettext_noop("%(name)s (%(org)s) joined the team as %(role)s"),
+        params={"name": user, "org": organisation, "role": role},
     )  # fmt: skip
     audit_record(
         ctx=ctx, action="team.add", case_id=case.pk, object_type="team_member", object_id=member.pk,
@@ -233,7 +239,7 @@ def team_member_remove(
     member.refresh_from_db()
     timeline_add(
         case=access.case, kind=TimelineKind.MEMBER_LEFT, actor=ctx.actor, at=now,
-        summary=_("%(name)s left the team") % {"name": member.user},
+        message=gettext_noop("%(name)s left the team"), params={"name": member.user},
     )  # fmt: skip
     audit_record(
         ctx=ctx, action="team.remove", case_id=access.case.pk, object_type="team_member", object_id=member.pk,
@@ -263,7 +269,7 @@ def case_note_add(*, ctx: AuditContext, access: CaseAccess, section: str, text: 
     note.save()
     timeline_add(
         case=access.case, kind=TimelineKind.NOTE, actor=ctx.actor, at=now, sensitivity=sensitivity,
-        summary=_("Note (%(section)s): %(text)s") % {"section": note.get_section_display(), "text": text.strip()[:200]},
+        message=gettext_noop("Note (%(section)s): %(text)s"), params={"section": section, "text": text.strip()[:200]},
     )  # fmt: skip
     audit_record(ctx=ctx, action="note.add", case_id=access.case.pk, object_type="note", object_id=note.pk)
     return note
@@ -279,7 +285,7 @@ def case_update(*, ctx: AuditContext, access: CaseAccess, expected_version: int,
         case=case,
         kind=TimelineKind.UPDATED,
         actor=ctx.actor,
-        summary=_("Case summary updated"),
+        message=gettext_noop("Case summary updated"),
         sensitivity=Sensitivity.STANDARD,
     )
     audit_record(
@@ -324,7 +330,7 @@ def case_change_status(
     )  # fmt: skip
     timeline_add(
         case=case, kind=TimelineKind.STATUS, actor=ctx.actor, at=now,
-        summary=_(_STATUS_MESSAGES[CaseStatus(status)]) % {"reason": reason.strip()[:200]},
+        message=_STATUS_MESSAGES[CaseStatus(status)], params={"reason": reason.strip()[:200]},
     )  # fmt: skip
     audit_record(
         ctx=ctx, action=f"case.status.{status}", case_id=case.pk, object_type="case", object_id=case.pk,
@@ -365,8 +371,8 @@ def break_glass_open(*, ctx: AuditContext, case: Case, reason: str) -> BreakGlas
     grant.save()
     timeline_add(
         case=case, kind=TimelineKind.BREAK_GLASS, actor=user, at=now,
-        summary=_("Emergency access by %(name)s until %(until)s")
-        % {"name": user, "until": timezone.localtime(grant.expires_at).strftime("%d.%m.%Y %H:%M")},
+        message=gettext_noop("Emergency access by %(name)s until %(until)s"),
+        params={"name": user, "until": timezone.localtime(grant.expires_at).strftime("%d.%m.%Y %H:%M")},
     )  # fmt: skip
     audit_record(
         ctx=ctx, action="case.break_glass", kind=AuditKind.ACCESS, case_id=case.pk, object_type="break_glass",

@@ -167,3 +167,14 @@ def test_break_glass_review(world):
     assert AuditEvent.objects.filter(
         action="case.break_glass", kind=AuditKind.ACCESS, reason__startswith="Нощна"
     ).exists()
+
+
+def test_timeline_reads_in_the_readers_language(world):
+    from django.utils import translation
+
+    entry = world.case.timeline.get(kind=TimelineKind.SIGNAL)
+    assert entry.summary.startswith("Получен сигнал: насилие")
+    with translation.override("en"):
+        assert entry.text.startswith("Signal received: violence")
+    with translation.override("bg"):
+        assert entry.text == entry.summary
