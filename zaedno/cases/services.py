@@ -161,7 +161,7 @@ def case_open(
     if lead.pk != actor.pk:
         notification_send(
             user=lead, kind="case.assigned", case_id=case.pk, url=reverse("cases:detail", args=[case.pk]),
-            title=_("You are the case lead of %(number)s") % {"number": case.number},
+            title=gettext_noop("You are the case lead of %(number)s"), params={"number": case.number},
         )  # fmt: skip
     return case
 
@@ -208,7 +208,7 @@ def team_member_add(
     )  # fmt: skip
     notification_send(
         user=user, kind="team.added", case_id=case.pk, url=reverse("cases:detail", args=[case.pk]),
-        title=_("You were added to the team of case %(number)s") % {"number": case.number},
+        title=gettext_noop("You were added to the team of case %(number)s"), params={"number": case.number},
     )  # fmt: skip
     return member
 
@@ -380,8 +380,9 @@ def break_glass_open(*, ctx: AuditContext, case: Case, reason: str) -> BreakGlas
     )  # fmt: skip
     notification_send(
         user=case.lead, kind="case.break_glass", case_id=case.pk, url=reverse("cases:detail", args=[case.pk]),
-        title=_("Emergency access to case %(number)s by %(name)s") % {"number": case.number, "name": user},
-        body=_("Reason given: %(reason)s. Please review this access.") % {"reason": reason},
+        title=gettext_noop("Emergency access to case %(number)s by %(name)s"),
+        body=gettext_noop("Reason given: %(reason)s. Please review this access."),
+        params={"number": case.number, "name": str(user), "reason": reason},
     )  # fmt: skip
     return grant
 

@@ -42,7 +42,11 @@ class LanguageMiddleware:
             language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # Server threads are reused: leave no language behind for work outside a request.
+            translation.deactivate()
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         if not request.path.startswith("/api/"):
             from django.utils.cache import patch_vary_headers

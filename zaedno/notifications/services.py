@@ -4,17 +4,29 @@ from __future__ import annotations
 
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from zaedno.notifications.models import Notification
 
 
 def notification_send(
-    *, user, kind: str, title: str, body: str = "", url: str = "", case_id=None, email: bool = True
-) -> Notification:
-    """Create an in-app notification; the e-mail goes out from the worker after commit."""
-    n = Notification.objects.create(user=user, kind=kind, title=title, body=body, url=url, case_id=case_id)
+    *, user, kind: str, title: str, body: str = "", params: dict | None = None, url: str = "", case_id=None,
+    email: bool = True,
+) -> Notification:  # fmt: skip
+    """Create an in-app notification; the e-mail goes out from the worker after commit.
+
+    ``title`` and ``body`` are messages (gettext_noop msgids) filled with ``params``; they are
+    written in the default language (Bulgarian), whatever language the sender's page was in.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        title = gettext(title) % params if params else gettext(title)
+        body = (gettext(body) % params if params else gettext(body)) if body else ""
+    n = Notification.objects.create(
+        user=user, kind=kind, title=title[:200], body=body, url=url, case_id=case_id
+    )
     if email and user.email:
         from zaedno.notifications.tasks import notification_email
 
