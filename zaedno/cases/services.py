@@ -40,6 +40,14 @@ from zaedno.cases.models import (
 from zaedno.core.concurrency import save_versioned
 from zaedno.notifications.services import notification_send
 
+# Timeline messages (msgids); each reader sees them in their language.
+MSG_SIGNAL = gettext_noop("Signal received: %(category)s, from %(reporter)s")
+MSG_OPENED = gettext_noop("Case opened")
+MSG_LEAD_JOINED = gettext_noop("%(name)s (%(org)s) joined as case lead")
+MSG_MEMBER_JOINED = gettext_noop("%(name)s (%(org)s) joined the team as %(role)s")
+MSG_MEMBER_LEFT = gettext_noop("%(name)s left the team")
+MSG_NOTE = gettext_noop("Note (%(section)s): %(text)s")
+
 
 @dataclass(frozen=True)
 class SignalData:
@@ -143,15 +151,13 @@ def case_open(
     )  # fmt: skip
     timeline_add(
         case=case, kind=TimelineKind.SIGNAL, actor=actor, at=signal.received_at,
-        message=gettext_noop("Signal received: %(category)s, from %(reporter)s"),
+        message=MSG_SIGNAL,
         params={"category": sig.category, "reporter": signal.reporter_name},
     )  # fmt: skip
-    timeline_add(
-        case=case, kind=TimelineKind.OPENED, actor=actor, at=now, message=gettext_noop("Case opened")
-    )
+    timeline_add(case=case, kind=TimelineKind.OPENED, actor=actor, at=now, message=MSG_OPENED)
     timeline_add(
         case=case, kind=TimelineKind.MEMBER_JOINED, actor=actor, at=now,
-        message=gettext_noop("%(name)s (%(org)s) joined as case lead"),
+        message=MSG_LEAD_JOINED,
         params={"name": lead, "org": lead_organisation},
     )  # fmt: skip
     audit_record(
@@ -199,7 +205,7 @@ def team_member_add(
     member.save()
     timeline_add(
         case=case, kind=TimelineKind.MEMBER_JOINED, actor=ctx.actor, at=now,
-        message=gettext_noop("%(name)s (%(org)s) joined the team as %(role)s"),
+        message=MSG_MEMBER_JOINED,
         params={"name": user, "org": organisation, "role": role},
     )  # fmt: skip
     audit_record(
@@ -239,7 +245,7 @@ def team_member_remove(
     member.refresh_from_db()
     timeline_add(
         case=access.case, kind=TimelineKind.MEMBER_LEFT, actor=ctx.actor, at=now,
-        message=gettext_noop("%(name)s left the team"), params={"name": member.user},
+        message=MSG_MEMBER_LEFT, params={"name": member.user},
     )  # fmt: skip
     audit_record(
         ctx=ctx, action="team.remove", case_id=access.case.pk, object_type="team_member", object_id=member.pk,
@@ -269,7 +275,7 @@ def case_note_add(*, ctx: AuditContext, access: CaseAccess, section: str, text: 
     note.save()
     timeline_add(
         case=access.case, kind=TimelineKind.NOTE, actor=ctx.actor, at=now, sensitivity=sensitivity,
-        message=gettext_noop("Note (%(section)s): %(text)s"), params={"section": section, "text": text.strip()[:200]},
+        message=MSG_NOTE, params={"section": section, "text": text.strip()[:200]},
     )  # fmt: skip
     audit_record(ctx=ctx, action="note.add", case_id=access.case.pk, object_type="note", object_id=note.pk)
     return note
@@ -299,7 +305,7 @@ def case_update(*, ctx: AuditContext, access: CaseAccess, expected_version: int,
     return case
 
 
-_STATUS_MESSAGES = {
+STATUS_MESSAGES = {
     CaseStatus.CLOSED: gettext_noop("Case closed: %(reason)s"),
     CaseStatus.FOLLOW_UP: gettext_noop("Case moved to follow-up: %(reason)s"),
     CaseStatus.OPEN: gettext_noop("Case reopened: %(reason)s"),
@@ -330,7 +336,7 @@ def case_change_status(
     )  # fmt: skip
     timeline_add(
         case=case, kind=TimelineKind.STATUS, actor=ctx.actor, at=now,
-        message=_STATUS_MESSAGES[CaseStatus(status)], params={"reason": reason.strip()[:200]},
+        message=STATUS_MESSAGES[CaseStatus(status)], params={"reason": reason.strip()[:200]},
     )  # fmt: skip
     audit_record(
         ctx=ctx, action=f"case.status.{status}", case_id=case.pk, object_type="case", object_id=case.pk,

@@ -44,7 +44,16 @@ from zaedno.cases.models import (
     TimelineEntry,
     TimelineKind,
 )
-from zaedno.cases.services import _STATUS_MESSAGES, next_case_number
+from zaedno.cases.services import (
+    MSG_LEAD_JOINED,
+    MSG_MEMBER_JOINED,
+    MSG_MEMBER_LEFT,
+    MSG_NOTE,
+    MSG_OPENED,
+    MSG_SIGNAL,
+    STATUS_MESSAGES,
+    next_case_number,
+)
 from zaedno.children.identifiers import make_egn
 from zaedno.children.models import Child, Relationship, Relative
 from zaedno.core.translit import search_key, to_latin
@@ -349,13 +358,13 @@ class Seeder:
     def prepare_words(self) -> None:
         """Timeline summaries in the services' own words, in the site's language."""
         with translation.override(settings.LANGUAGE_CODE):
-            self.w_signal = gettext("Signal received: %(category)s, from %(reporter)s")
-            self.w_opened = gettext("Case opened")
-            self.w_lead = gettext("%(name)s (%(org)s) joined as case lead")
-            self.w_joined = gettext("%(name)s (%(org)s) joined the team as %(role)s")
-            self.w_left = gettext("%(name)s left the team")
-            self.w_note = gettext("Note (%(section)s): %(text)s")
-            self.w_status = {s: gettext(msg) for s, msg in _STATUS_MESSAGES.items()}
+            self.w_signal = gettext(MSG_SIGNAL)
+            self.w_opened = gettext(MSG_OPENED)
+            self.w_lead = gettext(MSG_LEAD_JOINED)
+            self.w_joined = gettext(MSG_MEMBER_JOINED)
+            self.w_left = gettext(MSG_MEMBER_LEFT)
+            self.w_note = gettext(MSG_NOTE)
+            self.w_status = {s: gettext(msg) for s, msg in STATUS_MESSAGES.items()}
             self.w_category = {c.value: str(c.label) for c in SignalCategory}
             self.w_section = {s.value: str(s.label) for s in NoteSection}
             self.w_role = {r.value: str(r.label) for r in TeamRole}
@@ -612,11 +621,18 @@ class Seeder:
                 actor_id=lead.user_id,
                 at=received,
                 summary=(self.w_signal % {"category": self.w_category[category], "reporter": reporter})[:300],
+                message=MSG_SIGNAL,
+                params={"category": category, "reporter": reporter},
             )
         )
         add(
             TimelineEntry(
-                case=case, kind=TimelineKind.OPENED, actor_id=lead.user_id, at=opened, summary=self.w_opened
+                case=case,
+                kind=TimelineKind.OPENED,
+                actor_id=lead.user_id,
+                at=opened,
+                summary=self.w_opened,
+                message=MSG_OPENED,
             )
         )
         team.append(
@@ -631,20 +647,23 @@ class Seeder:
             )
         )
         add(TimelineEntry(case=case, kind=TimelineKind.MEMBER_JOINED, actor_id=lead.user_id, at=opened,
-                          summary=(self.w_lead % {"name": lead.name, "org": lead.org_name})[:300]))  # fmt: skip
+                          summary=(self.w_lead % {"name": lead.name, "org": lead.org_name})[:300],
+                          message=MSG_LEAD_JOINED, params={"name": lead.name, "org": lead.org_name}))  # fmt: skip
         active: list[tuple[Pro, int, float]] = [(lead, 3, opened.timestamp())]
         for n, (pro, role, level, joined) in enumerate(plan["members"]):
             joined_at = self._dt(joined)
             member = TeamMember(case=case, user_id=pro.user_id, organisation_id=pro.org_id, role=role,
                                 sharing_level=level, joined_at=joined_at, added_by_id=lead.user_id)  # fmt: skip
             add(TimelineEntry(case=case, kind=TimelineKind.MEMBER_JOINED, actor_id=lead.user_id, at=joined_at,
-                              summary=(self.w_joined % {"name": pro.name, "org": pro.org_name, "role": self.w_role[role]})[:300]))  # fmt: skip
+                              summary=(self.w_joined % {"name": pro.name, "org": pro.org_name, "role": self.w_role[role]})[:300],
+                              message=MSG_MEMBER_JOINED, params={"name": pro.name, "org": pro.org_name, "role": str(role)}))  # fmt: skip
             if n == plan["leaver"]:
                 left = self._dt(rng.uniform(joined, max(joined + DAY, plan["end"])))
                 member.left_at, member.removed_by_id = left, lead.user_id
                 member.leave_reason = rng.choice(texts.LEAVE_REASONS)
                 add(TimelineEntry(case=case, kind=TimelineKind.MEMBER_LEFT, actor_id=lead.user_id, at=left,
-                                  summary=(self.w_left % {"name": pro.name})[:300]))  # fmt: skip
+                                  summary=(self.w_left % {"name": pro.name})[:300],
+                                  message=MSG_MEMBER_LEFT, params={"name": pro.name}))  # fmt: skip
             else:
                 active.append((pro, level, joined))
             team.append(member)
@@ -659,10 +678,12 @@ class Seeder:
             notes.append(CaseNote(case=case, section=section, sensitivity=sensitivity, text=text,
                                   author_id=author.user_id, created_at=at))  # fmt: skip
             add(TimelineEntry(case=case, kind=TimelineKind.NOTE, actor_id=author.user_id, at=at, sensitivity=sensitivity,
-                              summary=(self.w_note % {"section": self.w_section[section], "text": text[:200]})[:300]))  # fmt: skip
+                              summary=(self.w_note % {"section": self.w_section[section], "text": text[:200]})[:300],
+                              message=MSG_NOTE, params={"section": str(section), "text": text[:200]}))  # fmt: skip
         for (when, status), reason in zip(plan["changes"], plan["reasons"], strict=True):
             add(TimelineEntry(case=case, kind=TimelineKind.STATUS, actor_id=lead.user_id, at=self._dt(when),
-                              summary=(self.w_status[status] % {"reason": reason[:200]})[:300]))  # fmt: skip
+                              summary=(self.w_status[status] % {"reason": reason[:200]})[:300],
+                              message=STATUS_MESSAGES[status], params={"reason": reason[:200]}))  # fmt: skip
 
     # -- all of it -----------------------------------------------------------------------------
     def run(self) -> SeedResult:

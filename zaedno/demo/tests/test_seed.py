@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, F, Q
+from django.utils import translation
 from stdnum.bg import egn as stdnum_egn
 from stdnum.bg import pnf as stdnum_pnf
 
@@ -64,6 +65,12 @@ def test_seed_300_children():
     for case in cases.prefetch_related("timeline")[:20]:
         first, second = case.timeline.all()[:2]
         assert (first.kind, second.kind) == ("signal", "opened")
+    # Seeded entries read in the reader's language, like the services' own.
+    assert not TimelineEntry.objects.filter(message="").exists()
+    entry = TimelineEntry.objects.filter(kind="signal").first()
+    assert entry.text == entry.summary
+    with translation.override("en"):
+        assert entry.text.startswith("Signal received: ")
 
     result = audit_verify()
     assert result.ok, result.problem
