@@ -13,8 +13,9 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zaedno.settings")
-    if len(argv) > 1 and argv[1] == "demo":
-        # The demo runs without a configured secret key or HTTPS; set before settings load.
+    if len(argv) > 1 and argv[1] in ("demo", "seed"):
+        # The demo and synthetic seeding run without a configured secret key or HTTPS (the key is
+        # kept in the data directory); set before settings load.
         os.environ.setdefault("ZAEDNO_DEMO", "true")
     if len(argv) > 1 and argv[1] == "worker":
         argv[1] = "db_worker"

@@ -107,6 +107,8 @@ if DATABASE_URL:
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("ZAEDNO_DB_CONN_MAX_AGE", 60))
     }
 else:
+    if not TESTING:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
@@ -37,7 +38,9 @@ class Command(BaseCommand):
         connection = connections[DEFAULT_DB_ALIAS]
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-            raise CommandError("The database is not fully migrated: run `zaedno migrate` first.")
+            # A fresh database (the usual case for benchmarks): create the tables first.
+            self.stdout.write("Migrating the database first…")
+            call_command("migrate", verbosity=0, interactive=False)
         place = Municipality.objects.filter(code=municipality.upper()).select_related("oblast").first()
         if place is None:
             raise CommandError(
