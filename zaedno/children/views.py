@@ -112,19 +112,6 @@ def relative_add(request, child_id):
     return _child_page(request, child, relative_form=form, status=400)
 
 
-EDIT_FIELDS = (
-    "first_name",
-    "middle_name",
-    "last_name",
-    "birth_date",
-    "sex",
-    "egn",
-    "lnch",
-    "settlement",
-    "address",
-)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def child_edit(request, child_id):
@@ -156,7 +143,7 @@ def child_edit(request, child_id):
                 messages.success(request, _("The child's record was saved."))
                 return redirect("children:detail", child_id=child.pk)
     else:
-        initial = {f: getattr(child, f) for f in EDIT_FIELDS}
+        initial = {f: getattr(child, f) for f in services.EDITABLE_CHILD_FIELDS}
         initial["settlement"] = child.settlement_id
         initial["version"] = child.version
         form = ChildEditForm(initial=initial, with_identifiers=with_ids)
