@@ -85,6 +85,8 @@ class Case(models.Model):
             models.Index(fields=["lead", "status"]),
             models.Index(fields=["lead_organisation", "status"]),
             models.Index(fields=["municipality", "status"]),
+            # Lists are newest first: lets a manager's list stop after one page.
+            models.Index(fields=["-opened_at", "-id"], name="case_opened_desc"),
         ]
 
     def __str__(self) -> str:

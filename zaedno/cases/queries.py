@@ -26,11 +26,30 @@ def case_list(user, *, query: str = "", status: str = "", ctx: AuditContext | No
     if query:
         children = search_children(Child.objects.all(), query)
         qs = qs.filter(Q(child__in=children.values("pk")) | Q(number__iexact=query))
-    return (
-        qs.select_related("child", "lead", "lead_organisation", "municipality")
-        .annotate(team_size=Count("team", filter=Q(team__left_at__isnull=True)))
-        .order_by("-opened_at", "-id")
+    return qs.select_related("child", "lead", "lead_organisation", "municipality").order_by(
+        "-opened_at", "-id"
     )
+
+
+def with_team_sizes(cases, *, source: QuerySet[Case] | None = None) -> list[Case]:
+    """Set ``team_size`` (active members) on the cases shown, in one query.
+
+    Counted only for the rows shown: a count annotated on the whole list grouped every visible
+    case with its team before sorting (1.5 s for a manager seeing 70,000 cases). Pass the list's
+    queryset as ``source`` when the rows are many (an export), so the ids go as a subquery.
+    """
+    cases = list(cases)
+    ids = source.order_by().values("pk") if source is not None else [c.pk for c in cases]
+    counts = dict(
+        TeamMember.objects.filter(case_id__in=ids, left_at__isnull=True)
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("id"))
+        .values_list("case_id", "n")
+    )
+    for case in cases:
+        case.team_size = counts.get(case.pk, 0)
+    return cases
 
 
 def audit_case_list(ctx: AuditContext, cases, *, action: str = "case.list", query: str = "") -> None:

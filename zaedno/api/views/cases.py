@@ -102,7 +102,7 @@ class CaseListView(InputFormsMixin, GenericAPIView):
         tags=TAGS,
     )
     def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
+        page = queries.with_team_sizes(self.paginate_queryset(self.get_queryset()))
         query = query_params(CaseQuerySerializer, request).get("q", "")
         queries.audit_case_list(api_ctx(request), page, action="case.list", query=query)
         return self.get_paginated_response(CaseListItemSerializer(page, many=True).data)

@@ -33,6 +33,7 @@ def case_list(request):
     """My cases (моите случаи): searchable by name in either alphabet, ЕГН or case number."""
     form, query, status, cases = _filtered_cases(request)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = queries.with_team_sizes(page.object_list)
     queries.audit_case_list(AuditContext.from_request(request), page.object_list, query=query)
     params = request.GET.copy()
     params.pop("page", None)
@@ -54,7 +55,7 @@ def case_export(request):
     from zaedno.cases.templatetags.zaedno_ui import age
 
     _form, query, _status, cases = _filtered_cases(request)
-    rows = list(cases)
+    rows = queries.with_team_sizes(cases, source=cases)
     queries.audit_case_list(AuditContext.from_request(request), rows, action="case.export", query=query)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
