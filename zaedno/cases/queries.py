@@ -8,8 +8,7 @@ from zaedno.audit.models import AuditEvent, AuditKind
 from zaedno.audit.services import AuditContext, audit_record
 from zaedno.cases.access import CaseAccess, visible_cases
 from zaedno.cases.models import BreakGlassAccess, Case, CaseNote, Signal, TeamMember, TimelineEntry
-from zaedno.children.models import Child
-from zaedno.children.queries import search_children
+from zaedno.children.queries import child_search_q
 
 LIST_AUDIT_MAX_IDS = 200
 
@@ -24,8 +23,9 @@ def case_list(user, *, query: str = "", status: str = "", ctx: AuditContext | No
         qs = qs.filter(status=status)
     query = (query or "").strip()
     if query:
-        children = search_children(Child.objects.all(), query)
-        qs = qs.filter(Q(child__in=children.values("pk")) | Q(number__iexact=query))
+        # Joined to the visible cases' children, so a search costs what the user's caseload does,
+        # not what all the children in the system do.
+        qs = qs.filter(child_search_q(query, prefix="child__") | Q(number__iexact=query))
     return qs.select_related("child", "lead", "lead_organisation", "municipality").order_by(
         "-opened_at", "-id"
     )

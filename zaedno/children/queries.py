@@ -19,17 +19,28 @@ def visible_children(user) -> QuerySet[Child]:
     return Child.objects.filter(Q(pk__in=visible_cases(user).values("child_id")) | Q(created_by=user))
 
 
-def search_children(qs: QuerySet[Child], query: str) -> QuerySet[Child]:
-    """Filter by ЕГН/ЛНЧ (exact) or by name typed in Cyrillic or Latin (every word must match)."""
+def child_search_q(query: str, *, prefix: str = "") -> Q | None:
+    """The condition for ЕГН/ЛНЧ (exact) or a name typed in Cyrillic or Latin (every word must
+    match), on a child reached through ``prefix`` (e.g. ``"child__"`` from a case); None for an
+    empty query, a condition matching nothing for an incomplete number."""
     query = (query or "").strip()
     if not query:
-        return qs
+        return None
     digits = query.replace(" ", "")
     if digits.isdigit():
-        return qs.filter(Q(egn=digits) | Q(lnch=digits)) if len(digits) == 10 else qs.none()
+        if len(digits) != 10:
+            return Q(pk__in=[])
+        return Q(**{f"{prefix}egn": digits}) | Q(**{f"{prefix}lnch": digits})
+    condition = Q()
     for word in search_key(query).split():
-        qs = qs.filter(search_key__contains=word)
-    return qs
+        condition &= Q(**{f"{prefix}search_key__contains": word})
+    return condition
+
+
+def search_children(qs: QuerySet[Child], query: str) -> QuerySet[Child]:
+    """Filter children by ЕГН/ЛНЧ or by name in either alphabet (see :func:`child_search_q`)."""
+    condition = child_search_q(query)
+    return qs if condition is None else qs.filter(condition)
 
 
 def child_for_user(user, child_id, *, ctx: AuditContext, audit: bool = True) -> Child:
