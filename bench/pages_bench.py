@@ -52,7 +52,6 @@ import datetime as dt
 import io
 import json
 import os
-import platform
 import pstats
 import shutil
 import statistics
@@ -62,6 +61,8 @@ import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlparse
+
+from machine import machine  # bench/machine.py (the script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
 ZAEDNO = str(Path(sys.executable).parent / "zaedno")
@@ -113,40 +114,6 @@ def collectstatic(env: dict) -> None:
     """Production settings serve collected static files (manifest storage)."""
     if not (Path(env["ZAEDNO_DATA_DIR"]) / "static" / "staticfiles.json").exists():
         subprocess.run([ZAEDNO, "collectstatic", "--noinput", "-v", "0"], env=env, cwd=ROOT, check=True)  # noqa: S603
-
-
-def machine() -> dict:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f"{kb / 1024 / 1024:.1f} GiB"
-    except (OSError, ValueError, IndexError):
-        pass
-    import sqlite3
-
-    import django
-
-    date = subprocess.run(["date"], capture_output=True, text=True).stdout.strip()  # noqa: S607
-    pg = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()  # noqa: S607
-    return {
-        "date": date,
-        "cpus": os.cpu_count(),
-        "cpu": cpu,
-        "memory": mem,
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "postgresql_client": pg,
-        "platform": platform.platform(),
-    }
 
 
 def run_worker(engine: str, args, run: int) -> dict:

@@ -16,10 +16,8 @@ dropped and created, and dropped again at the end unless --keep.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -27,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlparse
+
+from machine import machine  # bench/machine.py (the script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
 ZAEDNO = str(Path(sys.executable).parent / "zaedno")
@@ -71,36 +71,6 @@ def run(cmd: list[str], env: dict, *, capture: bool = False) -> tuple[float, str
         cmd, env=env, cwd=ROOT, check=True, text=True, stdout=subprocess.PIPE if capture else None
     )
     return time.perf_counter() - started, proc.stdout or ""
-
-
-def machine() -> dict:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f"{kb / 1024 / 1024:.1f} GiB"
-    except (OSError, ValueError, IndexError):
-        pass
-    import sqlite3
-
-    pg = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()  # noqa: S607
-    return {
-        "date": dt.date.today().isoformat(),
-        "cpus": os.cpu_count(),
-        "cpu": cpu,
-        "memory": mem,
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "postgresql_client": pg,
-        "platform": platform.platform(),
-    }
 
 
 def bench(engine: str, children: int, pg: str, keep: bool, workdir: Path) -> dict:
