@@ -16,7 +16,10 @@ def visible_children(user) -> QuerySet[Child]:
     """Children the user may see: those of a visible case, and those the user registered."""
     if not getattr(user, "is_authenticated", False):
         return Child.objects.none()
-    return Child.objects.filter(Q(pk__in=visible_cases(user).values("child_id")) | Q(created_by=user))
+    # One indexed UNION rather than an OR, which PostgreSQL answers by scanning every child.
+    via_cases = visible_cases(user).order_by().values("child_id")
+    registered = Child.objects.filter(created_by=user).order_by().values("pk")
+    return Child.objects.filter(pk__in=via_cases.union(registered, all=True))
 
 
 def child_search_q(query: str, *, prefix: str = "") -> Q | None:
