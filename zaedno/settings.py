@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "zaedno.children",
     "zaedno.cases",
     "zaedno.notifications",
+    "zaedno.protocols",
     "zaedno.api",
     "zaedno.demo",
 ]
