@@ -45,6 +45,7 @@ class Command(BaseCommand):
         else:
             where = f"{connection.vendor} database {connection.settings_dict['NAME']}"
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("protocol", "sync", stdout=self.stdout, stderr=self.stderr)
         if demo_loaded():
             self.stdout.write(f"Reusing the demo data in {where}")
             self._sync_password(password)
