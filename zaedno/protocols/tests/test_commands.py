@@ -28,7 +28,7 @@ def test_check_ok_for_every_shipped_file():
     assert code == 0
     assert "OK: coordination_mechanism v1, 3 stages, 6 steps" in out
     assert "OK: multisector v1, 7 stages, 10 steps" in out
-    assert "OK: social_service_support v1, 1 stages, 2 steps" in out
+    assert "OK: social_service_support v1, 1 stage, 2 steps" in out
 
 
 BROKEN = {

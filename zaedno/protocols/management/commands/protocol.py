@@ -19,8 +19,12 @@ from zaedno.protocols.services import ProtocolLoadError, protocol_load, protocol
 from zaedno.protocols.validation import check_text, step_count
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _summary(body: dict) -> str:
-    return f"{body['code']} v{body['version']}, {len(body['stages'])} stages, {step_count(body)} steps"
+    return f"{body['code']} v{body['version']}, {_count(len(body['stages']), 'stage')}, {_count(step_count(body), 'step')}"
 
 
 class Command(BaseCommand):
@@ -78,7 +82,7 @@ class Command(BaseCommand):
         for v in versions:
             origin = "shipped" if v.shipped else "local"
             self.stdout.write(
-                f"{v.definition.code} v{v.version}  {v.stage_count} stages, {v.step_count} steps  "
+                f"{v.definition.code} v{v.version}  {_count(v.stage_count, 'stage')}, {_count(v.step_count, 'step')}  "
                 f"{origin} {v.source_name}  loaded {v.loaded_at:%Y-%m-%d %H:%M}  {v.body['title']['en']}"
             )
         loaded = protocol_loaded_keys()
