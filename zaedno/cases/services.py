@@ -22,7 +22,7 @@ from django.utils.translation import gettext_noop
 from zaedno.accounts.models import Membership
 from zaedno.audit.models import AuditKind
 from zaedno.audit.services import AuditContext, audit_record
-from zaedno.cases.access import CaseAccess, access_for
+from zaedno.cases.access import CaseAccess
 from zaedno.cases.models import (
     SECTION_SENSITIVITY,
     BreakGlassAccess,
@@ -413,10 +413,3 @@ def break_glass_review(
         details={"outcome": outcome},
     )  # fmt: skip
     return grant
-
-
-def access_for_actor(ctx: AuditContext, case: Case) -> CaseAccess:
-    access = access_for(ctx.actor, case)
-    if access is None:
-        raise PermissionDenied
-    return access
