@@ -141,8 +141,11 @@ class ChildOutSerializer(serializers.Serializer):
     name_latin = serializers.CharField()
     birth_date = serializers.DateField()
     sex = serializers.ChoiceField(choices=Sex.choices)
-    egn = serializers.CharField(allow_null=True)
-    lnch = serializers.CharField(allow_null=True)
+    egn = serializers.CharField(
+        allow_null=True,
+        help_text="Masked (******1234) in lists, and in the detail below the sensitive level.",
+    )
+    lnch = serializers.CharField(allow_null=True, help_text="Masked as the ЕГН.")
     settlement = SettlementRefSerializer(allow_null=True)
     address = serializers.CharField()
     created_at = serializers.DateTimeField()

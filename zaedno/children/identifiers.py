@@ -70,3 +70,14 @@ def make_egn(birth_date: dt.date, sex: str, serial: int) -> str:
     serial = serial % 500 * 2 + (0 if sex == "m" else 1)  # ninth digit parity = sex
     base = f"{year % 100:02d}{month:02d}{birth_date.day:02d}{serial:03d}"
     return base + stdnum_egn.calc_check_digit(base)
+
+
+def mask_identifier(value: str | None) -> str:
+    """ЕГН/ЛНЧ with all but the last four digits hidden (``******1234``).
+
+    The first six digits of an ЕГН are the birth date; the last four alone do not identify a
+    child, but let a professional check they have the right one.
+    """
+    if not value:
+        return ""
+    return "*" * max(len(value) - 4, 0) + value[-4:]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from zaedno.audit.models import AuditKind
 from zaedno.audit.services import AuditContext, audit_record
-from zaedno.cases.access import visible_cases
+from zaedno.cases.access import access_for, visible_cases
+from zaedno.cases.models import Case, Sensitivity
 from zaedno.children.models import Child
 from zaedno.core.translit import search_key
 
@@ -61,3 +64,41 @@ def child_for_user(user, child_id, *, ctx: AuditContext, audit: bool = True) -> 
             ctx=ctx, action="child.view", kind=AuditKind.READ, object_type="child", object_id=child.pk
         )
     return child
+
+
+@dataclass
+class ChildRights:
+    """What one user may see and do with a child's record, from their access to the child's cases.
+
+    The one who registered the child sees it all and may edit it (until a case team takes over,
+    they are the only one who knows the child); otherwise the highest sharing level among the
+    child's visible cases decides: identifiers (ЕГН/ЛНЧ) at the sensitive level, relatives and
+    address at the standard level; editing needs write access (not emergency access) to a case.
+    """
+
+    level: int
+    can_edit: bool
+    sees_identity: bool
+    sees_relatives: bool
+    cases: list[Case] = field(default_factory=list)
+
+
+def child_rights(user, child) -> ChildRights:
+    cases = list(
+        visible_cases(user)
+        .filter(child=child)
+        .select_related("lead", "lead_organisation")
+        .order_by("-opened_at")
+    )
+    accesses = [a for a in (access_for(user, c) for c in cases) if a is not None]
+    creator = child.created_by_id == user.pk
+    level = (
+        Sensitivity.SENSITIVE if creator else max([int(a.level) for a in accesses], default=Sensitivity.BASIC)
+    )
+    return ChildRights(
+        level=level,
+        can_edit=creator or any(a.can_write for a in accesses),
+        sees_identity=level >= Sensitivity.SENSITIVE,
+        sees_relatives=level >= Sensitivity.STANDARD,
+        cases=cases,
+    )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from zaedno.audit.services import AuditContext, audit_record
 from zaedno.children.identifiers import clean_egn, clean_lnch, egn_birth_date, egn_sex
 from zaedno.children.models import Child, Relative
+from zaedno.children.queries import child_rights
 from zaedno.core.concurrency import save_versioned
 from zaedno.core.translit import search_key, to_latin
 
@@ -119,21 +120,19 @@ EDITABLE_CHILD_FIELDS = (
 )
 
 
-def child_can_edit(user, child: Child) -> bool:
-    """Who may edit a child's record: whoever registered it, or anyone working one of the child's
-    cases (lead, active member, manager of the lead organisation). Emergency access is read-only."""
-    from zaedno.cases.access import access_for
-
-    if child.created_by_id == user.pk:
-        return True
-    return any((a := access_for(user, case)) is not None and a.can_write for case in child.cases.all())
-
-
 @transaction.atomic
 def child_update(*, ctx: AuditContext, child: Child, expected_version: int, **changes) -> Child:
     """Edit a child's details; refused with a conflict if someone saved in between."""
-    if not child_can_edit(ctx.actor, child):
+    rights = child_rights(ctx.actor, child)
+    if not rights.can_edit:
         raise PermissionDenied(_("Only the child's case team can change the child's record."))
+    if not rights.sees_identity and any(
+        f in changes and ((changes[f] or "").replace(" ", "") or None) != getattr(child, f)
+        for f in ("egn", "lnch")
+    ):
+        raise PermissionDenied(
+            _("The ЕГН and ЛНЧ can be changed only by members with the sensitive sharing level.")
+        )
     unknown = set(changes) - set(EDITABLE_CHILD_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -158,7 +157,7 @@ def child_update(*, ctx: AuditContext, child: Child, expected_version: int, **ch
 @transaction.atomic
 def relative_add(*, ctx: AuditContext, child: Child, full_name: str, relationship: str, **fields) -> Relative:
     """Record a relative or significant adult of the child."""
-    if not child_can_edit(ctx.actor, child):
+    if not child_rights(ctx.actor, child).can_edit:
         raise PermissionDenied(_("Only the child's case team can change the child's record."))
     relative = Relative(child=child, full_name=full_name.strip(), relationship=relationship, **fields)
     relative.full_clean()

@@ -11,12 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zaedno.audit.services import AuditContext
-from zaedno.cases.access import access_for, visible_cases
 from zaedno.cases.forms import apply_service_errors
-from zaedno.cases.models import Sensitivity
 from zaedno.children import services
 from zaedno.children.forms import ChildEditForm, ChildForm, RelativeForm
-from zaedno.children.queries import child_for_user
+from zaedno.children.queries import child_for_user, child_rights
 from zaedno.core.errors import ConflictError
 from zaedno.places.models import Settlement
 
@@ -52,29 +50,12 @@ def child_register(request):
     return render(request, "children/child_form.html", {"form": form, "selected": form.selected_settlement()})
 
 
-def _child_rights(user, child):
-    """What the user may do with the child's record, from their access to the child's cases."""
-    cases = list(visible_cases(user).filter(child=child).select_related("lead", "lead_organisation"))
-    accesses = [a for a in (access_for(user, c) for c in cases) if a is not None]
-    creator = child.created_by_id == user.pk
-    level = max([int(a.level) for a in accesses], default=Sensitivity.BASIC)
-    if creator:
-        level = Sensitivity.SENSITIVE
-    return {
-        "cases": cases,
-        "level": level,
-        "sees_identity": level >= Sensitivity.SENSITIVE,
-        "sees_relatives": level >= Sensitivity.STANDARD,
-        "can_edit": creator or any(a.can_write for a in accesses),
-    }
-
-
 def _child_page(request, child, *, relative_form=None, status=200):
-    rights = _child_rights(request.user, child)
+    rights = child_rights(request.user, child)
     context = {
         "child": child,
-        **rights,
-        "relatives": list(child.relatives.all()) if rights["sees_relatives"] else [],
+        **vars(rights),
+        "relatives": list(child.relatives.all()) if rights.sees_relatives else [],
         "relative_form": relative_form or RelativeForm(),
     }
     return render(request, "children/child_detail.html", context, status=status)
@@ -92,8 +73,8 @@ def relative_add(request, child_id):
     """Record a relative or significant adult; htmx swaps the list, plain POST redirects."""
     ctx = AuditContext.from_request(request)
     child = child_for_user(request.user, child_id, ctx=ctx, audit=False)
-    rights = _child_rights(request.user, child)
-    if not (rights["can_edit"] and rights["sees_relatives"]):
+    rights = child_rights(request.user, child)
+    if not (rights.can_edit and rights.sees_relatives):
         raise PermissionDenied(_("Only the child's case team can change the child's record."))
     form = RelativeForm(request.POST)
     if form.is_valid():
@@ -106,7 +87,12 @@ def relative_add(request, child_id):
                 messages.success(request, _("The relative was added."))
                 return redirect("children:detail", child_id=child.pk)
             form = RelativeForm()
-    context = {"child": child, **rights, "relatives": list(child.relatives.all()), "relative_form": form}
+    context = {
+        "child": child,
+        **vars(rights),
+        "relatives": list(child.relatives.all()),
+        "relative_form": form,
+    }
     if request.htmx:
         return render(request, "children/_relatives.html", context)
     return _child_page(request, child, relative_form=form, status=400)
@@ -118,10 +104,10 @@ def child_edit(request, child_id):
     """Edit the child's details; a stale save shows, field by field, yours and what is saved now."""
     ctx = AuditContext.from_request(request)
     child = child_for_user(request.user, child_id, ctx=ctx, audit=request.method == "GET")
-    rights = _child_rights(request.user, child)
-    if not rights["can_edit"]:
+    rights = child_rights(request.user, child)
+    if not rights.can_edit:
         raise PermissionDenied(_("Only the child's case team can change the child's record."))
-    with_ids = rights["sees_identity"]
+    with_ids = rights.sees_identity
     conflict = None
     if request.method == "POST":
         form = ChildEditForm(request.POST, with_identifiers=with_ids)

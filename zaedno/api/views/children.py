@@ -17,8 +17,8 @@ from zaedno.api.serializers import (
 from zaedno.api.views.base import E409, READ_ERRORS, WRITE_ERRORS, InputFormsMixin, api_ctx, query_params
 from zaedno.audit.models import AuditKind
 from zaedno.audit.services import AuditContext, audit_record
-from zaedno.cases.access import visible_cases
-from zaedno.children.queries import child_for_user, search_children, visible_children
+from zaedno.children.identifiers import mask_identifier
+from zaedno.children.queries import child_for_user, child_rights, search_children, visible_children
 from zaedno.children.services import child_register, child_update
 
 LIST_AUDIT_MAX_IDS = 200
@@ -36,23 +36,31 @@ def audit_child_list(ctx: AuditContext, children, *, query: str = "") -> None:
 
 
 class _ChildDetail:
-    """A child with the cases of that child the reader may see."""
+    """A child with the cases of that child the reader may see; identifiers masked below the
+    sensitive level (as on the child's page)."""
 
-    def __init__(self, child, cases):
-        self._child, self.cases = child, cases
+    def __init__(self, child, rights):
+        self._child, self.cases = child, rights.cases
+        if not rights.sees_identity:
+            self.egn, self.lnch = mask_identifier(child.egn) or None, mask_identifier(child.lnch) or None
 
     def __getattr__(self, name):
         return getattr(self._child, name)
 
 
 def _child_detail(request, child):
-    cases = list(
-        visible_cases(request.user)
-        .filter(child=child)
-        .only("id", "number", "status", "opened_at")
-        .order_by("-opened_at")
-    )
-    return ChildDetailOutSerializer(_ChildDetail(child, cases)).data
+    return ChildDetailOutSerializer(_ChildDetail(child, child_rights(request.user, child))).data
+
+
+class _ChildListItem:
+    """In lists the identifiers are always masked: a list is for finding, the detail for reading."""
+
+    def __init__(self, child):
+        self._child = child
+        self.egn, self.lnch = mask_identifier(child.egn) or None, mask_identifier(child.lnch) or None
+
+    def __getattr__(self, name):
+        return getattr(self._child, name)
 
 
 class ChildListView(InputFormsMixin, GenericAPIView):
@@ -77,7 +85,9 @@ class ChildListView(InputFormsMixin, GenericAPIView):
         audit_child_list(
             api_ctx(request), page, query=query_params(ChildQuerySerializer, request).get("q", "")
         )
-        return self.get_paginated_response(ChildOutSerializer(page, many=True).data)
+        return self.get_paginated_response(
+            ChildOutSerializer([_ChildListItem(c) for c in page], many=True).data
+        )
 
     @extend_schema(
         operation_id="children_create",

@@ -7,6 +7,8 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 
+from zaedno.children.identifiers import mask_identifier
+
 register = template.Library()
 
 
@@ -21,14 +23,8 @@ def age(birth_date: dt.date | None) -> int | str:
 
 @register.filter
 def mask_id(value: str | None) -> str:
-    """ЕГН/ЛНЧ with all but the last four digits hidden (``******1234``).
-
-    The first six digits of an ЕГН are the birth date; the last four alone do not identify a
-    child, but let a professional check they have the right one.
-    """
-    if not value:
-        return ""
-    return "*" * max(len(value) - 4, 0) + value[-4:]
+    """ЕГН/ЛНЧ with all but the last four digits hidden (see ``mask_identifier``)."""
+    return mask_identifier(value)
 
 
 @register.filter
