@@ -17,8 +17,6 @@ def main(argv: list[str] | None = None) -> None:
         # The demo and synthetic seeding run without a configured secret key or HTTPS (the key is
         # kept in the data directory); set before settings load.
         os.environ.setdefault("ZAEDNO_DEMO", "true")
-    if len(argv) > 1 and argv[1] == "worker":
-        argv[1] = "db_worker"
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)

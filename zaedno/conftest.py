@@ -13,3 +13,23 @@ def world(db):
 def bare_world(db):
     """Organisations and personas, no case."""
     return build_world(with_case=False)
+
+
+@pytest.fixture
+def clock():
+    """A fake clock: ``timezone.now()`` returns ``clock.at`` (set it, or ``clock.advance(...)``)."""
+    from zaedno.core.testing import FakeClock
+
+    with FakeClock().patched() as c:
+        yield c
+
+
+@pytest.fixture
+def protocols(db):
+    """The shipped protocol definitions, loaded."""
+    from zaedno.audit.services import AuditContext
+    from zaedno.protocols.services import protocol_sync
+
+    result = protocol_sync(ctx=AuditContext.system())
+    assert not result.errors, result.errors
+    return {v.definition.code: v for v in result.loaded}

@@ -276,3 +276,11 @@ ZAEDNO_ADMIN_PATH = (envstr("ZAEDNO_ADMIN_PATH", "admin") or "admin").strip("/")
 # HSTS preload is a commitment of the whole domain (a municipality's), not the application's
 # to make; it is off by default and its check silenced (docs/security.md explains).
 SILENCED_SYSTEM_CHECKS = envlist("ZAEDNO_SILENCED_CHECKS", ["security.W021"])
+
+# Protocol deadlines (docs/protocols.md): a reminder goes out this many hours before a step is
+# due (at most half the step's time), and an overdue step escalates to the owner's managers this
+# many hours after its deadline (at most the step's own time). The worker scans every
+# ZAEDNO_SCAN_MINUTES minutes.
+ZAEDNO_REMINDER_HOURS = envint("ZAEDNO_REMINDER_HOURS", 24)
+ZAEDNO_ESCALATION_HOURS = envint("ZAEDNO_ESCALATION_HOURS", 24)
+ZAEDNO_SCAN_MINUTES = envint("ZAEDNO_SCAN_MINUTES", 5)

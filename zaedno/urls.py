@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/", include("zaedno.cases.urls")),
     path("children/", include("zaedno.children.urls")),
     path("notifications/", include("zaedno.notifications.urls")),
+    path("", include("zaedno.protocols.urls")),
     path("api/v1/", include("zaedno.api.urls")),
     path(f"{settings.ZAEDNO_ADMIN_PATH}/", admin.site.urls),
 ]

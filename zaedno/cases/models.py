@@ -227,6 +227,7 @@ class TimelineKind(models.TextChoices):
     UPDATED = "updated", _("case updated")
     BREAK_GLASS = "break_glass", _("emergency access")
     LEAD_CHANGED = "lead_changed", _("case lead changed")
+    PROTOCOL = "protocol", _("protocol")
 
 
 class TimelineEntry(models.Model):

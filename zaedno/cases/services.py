@@ -39,6 +39,7 @@ from zaedno.cases.models import (
 )
 from zaedno.core.concurrency import save_versioned
 from zaedno.notifications.services import notification_send
+from zaedno.protocols import engine as protocol_engine
 
 # Timeline messages (msgids); each reader sees them in their language.
 MSG_SIGNAL = gettext_noop("Signal received: %(category)s, from %(reporter)s")
@@ -164,6 +165,7 @@ def case_open(
         ctx=ctx, action="case.open", case_id=case.pk, object_type="case", object_id=case.pk,
         details={"child": child.pk, "signal": sig.pk, "category": signal.category},
     )  # fmt: skip
+    protocol_engine.case_started(ctx=ctx, case=case, signal_at=sig.received_at, opened_at=now)
     if lead.pk != actor.pk:
         notification_send(
             user=lead, kind="case.assigned", case_id=case.pk, url=reverse("cases:detail", args=[case.pk]),
@@ -212,6 +214,7 @@ def team_member_add(
         ctx=ctx, action="team.add", case_id=case.pk, object_type="team_member", object_id=member.pk,
         details={"user": user.pk, "organisation": organisation.pk, "role": role, "sharing_level": int(sharing_level)},
     )  # fmt: skip
+    protocol_engine.steps_reassign(ctx=ctx, case=case)
     notification_send(
         user=user, kind="team.added", case_id=case.pk, url=reverse("cases:detail", args=[case.pk]),
         title=gettext_noop("You were added to the team of case %(number)s"), params={"number": case.number},
@@ -251,6 +254,7 @@ def team_member_remove(
         ctx=ctx, action="team.remove", case_id=access.case.pk, object_type="team_member", object_id=member.pk,
         reason=reason.strip(),
     )  # fmt: skip
+    protocol_engine.steps_reassign(ctx=ctx, case=access.case)
     return member
 
 
@@ -329,6 +333,7 @@ def case_change_status(
     if status not in CaseStatus.values:
         raise ValidationError({"status": [_("Unknown status.")]})
     now = timezone.now()
+    was_closed = case.status == CaseStatus.CLOSED
     closed_at = None if status == CaseStatus.OPEN else (case.closed_at or now)
     save_versioned(
         case, expected_version=expected_version, label=_("The case"),
@@ -342,6 +347,12 @@ def case_change_status(
         ctx=ctx, action=f"case.status.{status}", case_id=case.pk, object_type="case", object_id=case.pk,
         reason=reason.strip(),
     )  # fmt: skip
+    if was_closed:
+        protocol_engine.case_reopened(ctx=ctx, case=case)
+    if status == CaseStatus.FOLLOW_UP:
+        protocol_engine.protocol_event(ctx=ctx, case=case, event="follow_up_started", at=now)
+    elif status == CaseStatus.CLOSED:
+        protocol_engine.protocol_event(ctx=ctx, case=case, event="case_closed", at=now)
     return case
 
 

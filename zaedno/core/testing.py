@@ -126,3 +126,44 @@ def open_case(
             received_at=timezone.now() - dt.timedelta(hours=2), description=description, reporter_organisation=w.school,
         ),
     )  # fmt: skip
+
+
+class FakeClock:
+    """A settable ``timezone.now()`` for tests (the services read the time only through it)."""
+
+    def __init__(self, at: dt.datetime | None = None):
+        from zoneinfo import ZoneInfo
+
+        self.at = at or dt.datetime(2026, 5, 20, 11, 0, tzinfo=ZoneInfo("Europe/Sofia"))
+
+    def now(self) -> dt.datetime:
+        return self.at
+
+    def set(self, *args, **kwargs) -> dt.datetime:
+        """``clock.set(2026, 5, 21, 9, 0)``: local Sofia time."""
+        from zoneinfo import ZoneInfo
+
+        self.at = dt.datetime(*args, tzinfo=ZoneInfo("Europe/Sofia"), **kwargs)
+        return self.at
+
+    def advance(self, **delta) -> dt.datetime:
+        self.at = self.at + dt.timedelta(**delta)
+        return self.at
+
+    def patched(self):
+        from unittest import mock
+
+        return _Patched(mock.patch.object(timezone, "now", self.now), self)
+
+
+class _Patched:
+    def __init__(self, patcher, clock):
+        self.patcher, self.clock = patcher, clock
+
+    def __enter__(self):
+        self.patcher.start()
+        return self.clock
+
+    def __exit__(self, *exc):
+        self.patcher.stop()
+        return False

@@ -23,3 +23,9 @@ def notification_email(notification_id: int) -> bool:
         recipient_list=[n.user.email],
     )
     return True
+
+
+@task()
+def notification_emails(notification_ids: list[int]) -> int:
+    """E-mail a batch of notifications (the deadline scan writes them in bulk); returns how many."""
+    return sum(1 for pk in notification_ids if notification_email.call(pk))

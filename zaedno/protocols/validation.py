@@ -82,6 +82,7 @@ SCHEMA = {
                                 "starts_on": {"type": "string", "minLength": 1},
                                 "deadline": _DEADLINE,
                                 "repeat": _DEADLINE,
+                                "ends_on": {"type": "string", "minLength": 1},
                                 "completed_by": {"type": "string", "minLength": 1},
                                 "applies_when": _CONDITIONS,
                                 "optional": {"type": "boolean"},
@@ -295,6 +296,11 @@ def _semantic_errors(data: dict, at: _Locator, source: str) -> list[ProtocolErro
                     [*here, "starts_on"],
                     f"{event!r} is not one of {_words(EVENTS)} or {STEP_DONE}<step code>",
                 )
+            if "ends_on" in step:
+                if "repeat" not in step:
+                    err([*here, "ends_on"], "only a repeating step (with `repeat`) can end on an event")
+                elif step["ends_on"] not in EVENTS:
+                    err([*here, "ends_on"], f"{step['ends_on']!r} is not one of {_words(EVENTS)}")
             match = ARTEFACT_RE.match(step["completed_by"])
             if not match or match.group(1) not in ARTEFACTS:
                 err(

@@ -60,3 +60,27 @@ CONDITIONS: dict[str, list[str]] = {
 }
 
 DEADLINE_UNITS = ("hours", "days", "working_days")
+
+# How an owner role is found on a case: the active team member whose organisation is of one of
+# these kinds (the earliest to join wins). ``case_lead``, ``team`` and ``signal_recipient`` are
+# resolved from the case itself (see ``zaedno.protocols.engine.resolve_owner``).
+OWNER_ORGANISATION_KINDS: dict[str, tuple[str, ...]] = {
+    "ozd": ("ozd",),
+    "dazd": (),  # a national agency: not a team member; the case lead records that it was informed
+    "school": ("school", "kindergarten"),
+    "police": ("dps", "police"),
+    "health": ("gp", "hospital"),
+    "service_provider": ("social_service", "cop", "csri", "crisis_centre", "ngo"),
+    "municipality": ("municipality",),
+    "child_commission": ("municipality",),
+    "mkbppmn": ("mkbppmn",),
+}
+
+# The case events each artefact also raises when it is recorded (a plan agreed starts the
+# review clock; the team formed starts the steps waiting for the team).
+# Keys are ``artefact`` (any kind) or ``artefact[kind]``.
+ARTEFACT_EVENTS: dict[str, str] = {
+    "team_formed": "team_formed",
+    "plan_agreed[case_plan]": "plan_agreed",
+    "plan_agreed[action_plan]": "plan_agreed",
+}

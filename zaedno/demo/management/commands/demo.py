@@ -21,6 +21,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from zaedno.accounts.models import User
 from zaedno.demo.dataset import COLLEAGUES, PERSONAS, demo_load, demo_loaded
+from zaedno.protocols.scheduler import DeadlineTicker
 
 
 class Command(BaseCommand):
@@ -93,6 +94,8 @@ class Command(BaseCommand):
         )  # fmt: skip
         thread = threading.Thread(target=self._run_worker, args=(worker,), name="tasks-worker", daemon=True)
         thread.start()
+        ticker = DeadlineTicker()  # reminders and escalations, as `zaedno worker` does
+        ticker.start()
         self.stdout.write(self.style.SUCCESS(f"\nZaedno demo: {url}  (Ctrl+C to stop)\n"))
         connections.close_all()  # the server threads open their own
         try:
@@ -101,6 +104,7 @@ class Command(BaseCommand):
             pass
         finally:
             worker.running = False
+            ticker.stop()
             thread.join(timeout=5)
             self.stdout.write("Stopped.")
 

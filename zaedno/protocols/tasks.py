@@ -1,0 +1,13 @@
+"""Background work of protocols, run by the worker (``zaedno worker``; the demo runs it in-process)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from zaedno.protocols.scan import deadline_scan
+
+
+@task()
+def deadline_scan_task() -> str:
+    """Send the reminders, deadline notices and escalations that are due now."""
+    return str(deadline_scan())
