@@ -85,7 +85,7 @@ def test_wrong_type():
 def test_unknown_field_points_at_its_key():
     assert errors(replace("        optional: true\n", "        optional: true\n        colour: red\n")) == [
         "p.yaml:33: stages[1].steps[0].colour: unknown field 'colour' (allowed: applies_when, code, "
-        "completed_by, deadline, notes, optional, owner, repeat, starts_on, title)"
+        "completed_by, deadline, ends_on, notes, optional, owner, repeat, starts_on, title)"
     ]
 
 
