@@ -234,6 +234,11 @@ class CaseStep(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id}:{self.step_code}#{self.occurrence}"
 
+    def get_compliance_display(self) -> str:
+        """The label of the state computed by the page (``self.state``), or of the state now."""
+        state = getattr(self, "state", None) or self.compliance(timezone.now())
+        return Compliance(state).label
+
     def compliance(self, now) -> str:
         return step_compliance(
             status=self.status, due_at=self.due_at, remind_at=self.remind_at,

@@ -180,3 +180,33 @@ def my_work(user, now=None, *, limit: int = 500) -> MyWork:
     work.own = [WorkItem(s, s.compliance(now), True) for s in own]
     work.others = [WorkItem(s, s.compliance(now), False) for s in others]
     return work
+
+
+def case_protocol_summary(access, now=None, *, next_steps: int = 3) -> dict:
+    """For the case page: step counts by compliance state and the next open steps (two queries)."""
+    from django.utils import timezone
+
+    from zaedno.protocols.engine import step_title
+    from zaedno.protocols.models import CaseStep, Compliance, StepStatus
+
+    now = now or timezone.now()
+    steps = list(
+        CaseStep.objects.filter(case=access.case)
+        .select_related("case_protocol", "owner_user")
+        .order_by("due_at", "position")
+    )
+    counts: dict[str, int] = {}
+    for s in steps:
+        counts[s.compliance(now)] = counts.get(s.compliance(now), 0) + 1
+    upcoming = [s for s in steps if s.status == StepStatus.OPEN][:next_steps]
+    attach_versions(upcoming)
+    for s in upcoming:
+        s.title = step_title(s)
+        s.state = s.compliance(now)
+    order = [Compliance.OVERDUE, Compliance.DUE_SOON, Compliance.ON_TRACK, Compliance.WAITING,
+             Compliance.DONE_LATE, Compliance.DONE_ON_TIME, Compliance.NOT_APPLICABLE, Compliance.ENDED]  # fmt: skip
+    return {
+        "counts": [(state, counts[state]) for state in order if counts.get(state)],
+        "next": upcoming,
+        "total": len(steps),
+    }

@@ -20,6 +20,7 @@ from zaedno.cases.forms import (
     apply_service_errors,
 )
 from zaedno.cases.models import SECTION_SENSITIVITY, NoteSection, Sensitivity
+from zaedno.protocols.queries import case_protocol_summary
 
 VIEWERS_SHOWN = 50
 
@@ -100,6 +101,7 @@ def _case_page(request, access, *, note_form=None, status=200):
         "review_form": BreakGlassReviewForm(),
         "emergency": access.via == Via.BREAK_GLASS,
         "now": timezone.now(),
+        "protocol": case_protocol_summary(access),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
