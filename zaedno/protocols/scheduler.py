@@ -39,12 +39,13 @@ class DeadlineTicker(threading.Thread):
 
     def run(self) -> None:
         try:
-            while not self._stop_event.is_set():
+            while True:
                 try:
                     enqueue_scan_if_idle()
                 except Exception:  # a database hiccup must not kill the clock
                     logger.exception("could not enqueue the deadline scan")
-                self._stop_event.wait(self.interval)
+                if self._stop_event.wait(self.interval):
+                    break
         finally:
             connections.close_all()
 
