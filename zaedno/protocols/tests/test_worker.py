@@ -29,6 +29,9 @@ def test_the_scan_is_enqueued_once_while_one_waits(w):
     assert DBTaskResult.objects.filter(status="READY").count() == 1
 
 
+@pytest.mark.django_db(
+    transaction=True, serialized_rollback=True
+)  # the worker closes its connection after each task
 @override_settings(TASKS=DB_TASKS)
 def test_worker_batch_runs_the_scan_and_sends_the_reminders(w, clock, capsys):
     clock.set(2026, 5, 25, 9, 0)  # everything running is long overdue
