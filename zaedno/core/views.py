@@ -39,4 +39,4 @@ def healthz(request):
 
 @login_required
 def home(request):
-    return redirect("cases:list")
+    return redirect("protocols:my_work")

@@ -66,7 +66,7 @@ def test_login_page_and_real_login(client, world):
     assert 'name="username"' in html(response)
     response = client.post(reverse("login"), {"username": "ivanova", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("cases:list")
+    assert response["Location"] == reverse("protocols:my_work")
     client.logout()
     response = client.post(reverse("login"), {"username": "ivanova", "password": "wrong"})
     assert "не е вярна" in html(response)  # plain Bulgarian error

@@ -87,6 +87,9 @@ def _journey(browser, base: str, w) -> None:
     page.fill("#id_password", PASSWORD)
     shot(page, "01-login")
     page.get_by_role("button", name="Вход").click()
+    page.wait_for_url(f"{base}/work/")  # professionals land on what is due
+    assert page.locator("h1").inner_text() == "Моята работа"
+    page.locator("nav.main-nav").get_by_role("link", name="Моите случаи").click()
     page.wait_for_url(f"{base}/cases/")
     assert page.locator("h1").inner_text() == "Моите случаи"
     shot(page, "02-my-cases-empty")
