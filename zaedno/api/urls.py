@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from zaedno.api.views import cases, children, directory
+from zaedno.api.views import cases, children, directory, notifications, protocols
 
 app_name = "api"
 urlpatterns = [
@@ -22,6 +22,28 @@ urlpatterns = [
     path("cases/<int:case_id>/timeline/", cases.TimelineView.as_view(), name="case-timeline"),
     path("cases/<int:case_id>/notes/", cases.NotesView.as_view(), name="case-notes"),
     path("cases/<int:case_id>/access-log/", cases.AccessLogView.as_view(), name="case-access-log"),
+    path("cases/<int:case_id>/steps/", protocols.CaseStepsView.as_view(), name="case-steps"),
+    path(
+        "cases/<int:case_id>/steps/<int:step_id>/done/",
+        protocols.StepDoneView.as_view(),
+        name="case-step-done",
+    ),
+    path(
+        "cases/<int:case_id>/steps/<int:step_id>/not-applicable/",
+        protocols.StepNotApplicableView.as_view(),
+        name="case-step-not-applicable",
+    ),
+    path("cases/<int:case_id>/events/", protocols.CaseEventView.as_view(), name="case-events"),
+    path("protocols/", protocols.ProtocolListView.as_view(), name="protocol-list"),
+    path("protocols/<slug:code>/", protocols.ProtocolDetailView.as_view(), name="protocol-detail"),
+    path(
+        "protocols/<slug:code>/versions/<int:version>/",
+        protocols.ProtocolVersionView.as_view(),
+        name="protocol-version",
+    ),
+    path("me/work/", protocols.MyWorkView.as_view(), name="my-work"),
+    path("notifications/", notifications.NotificationListView.as_view(), name="notification-list"),
+    path("notifications/read/", notifications.NotificationsReadView.as_view(), name="notifications-read"),
     path("organisations/", directory.OrganisationListView.as_view(), name="organisation-list"),
     path("professionals/", directory.ProfessionalListView.as_view(), name="professional-list"),
     path("me/", directory.MeView.as_view(), name="me"),
