@@ -256,6 +256,9 @@ SPECTACULAR_SETTINGS = {
         "SectorEnum": "zaedno.organisations.models.Sector",
         "OrganisationKindEnum": "zaedno.organisations.models.OrganisationKind",
         "TimelineKindEnum": "zaedno.cases.models.TimelineKind",
+        "CaseStatusEnum": "zaedno.cases.models.CaseStatus",
+        "StepStatusEnum": "zaedno.protocols.models.StepStatus",
+        "ComplianceEnum": "zaedno.protocols.models.Compliance",
     },
 }
 

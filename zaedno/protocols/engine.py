@@ -469,6 +469,10 @@ def _after_step_finished(run: _Run, step: CaseStep) -> None:
 # --- what professionals do -----------------------------------------------------------------------
 
 
+def STALE_STEP() -> str:  # noqa: N802 - reads as the message it returns
+    return _("Someone else changed this step meanwhile; reload the page and check it.")
+
+
 def can_complete(access, step: CaseStep) -> bool:
     """The owner, anyone from the owning organisation, and the lead or a manager may mark a step
     done; for a step of the whole team, every member with write access."""
@@ -504,10 +508,10 @@ def step_complete(
         errors["at"] = [_("The step cannot be done in the future.")]
     if step.started_at and at < step.started_at - dt.timedelta(days=366):
         errors["at"] = [_("This date is more than a year before the step started; check it.")]
+    if expected_version is not None and expected_version != step.version:
+        raise ValidationError({"version": [STALE_STEP()]})
     if step.status not in (StepStatus.OPEN, StepStatus.WAITING):
         errors["step"] = [_("This step is already %(status)s.") % {"status": step.get_status_display()}]
-    if expected_version is not None and expected_version != step.version:
-        errors["version"] = [_("Someone else changed this step meanwhile; reload the page and check it.")]
     if errors:
         raise ValidationError(errors)
     artefact, kind = parse_artefact(step.completed_by)
@@ -531,22 +535,18 @@ def step_not_applicable(
         raise ValidationError(
             {"reason": [_("Say why this step does not apply to this case (a full sentence).")]}
         )
+    if expected_version is not None and expected_version != step.version:
+        raise ValidationError({"version": [STALE_STEP()]})
     if step.status not in (StepStatus.OPEN, StepStatus.WAITING):
         raise ValidationError(
             {"step": [_("This step is already %(status)s.") % {"status": step.get_status_display()}]}
-        )
-    if expected_version is not None and expected_version != step.version:
-        raise ValidationError(
-            {"version": [_("Someone else changed this step meanwhile; reload the page and check it.")]}
         )
     now = timezone.now()
     rows = CaseStep.objects.filter(pk=step.pk, version=step.version).update(
         status=StepStatus.NOT_APPLICABLE, not_applicable_reason=reason, ended_at=now, version=step.version + 1
     )
     if rows == 0:
-        raise ValidationError(
-            {"version": [_("Someone else changed this step meanwhile; reload the page and check it.")]}
-        )
+        raise ValidationError({"version": [STALE_STEP()]})
     step.refresh_from_db()
     run = _Run.new(ctx, access.case, now)
     _timeline(run, MSG_STEP_NA, {"step": step_title(step, settings.LANGUAGE_CODE), "reason": reason[:200]})
