@@ -594,32 +594,3 @@ def case_started(*, ctx: AuditContext, case: Case, signal_at: dt.datetime, opene
     """Called by ``case_open``: the signal and the opening start the protocols that apply."""
     protocol_event(ctx=ctx, case=case, event="signal_received", at=signal_at)
     protocol_event(ctx=ctx, case=case, event="case_opened", at=opened_at)
-
-
-def deadline_text(deadline: dict, *, repeat: bool = False) -> str:
-    """``{working_days: 5}`` → "within 5 working days" (or "every 90 days" for a repeat)."""
-    from django.utils.translation import ngettext
-
-    ((unit, n),) = deadline.items()
-    if repeat:
-        words = {
-            "hours": ngettext("every %(n)s hour", "every %(n)s hours", n),
-            "days": ngettext("every %(n)s day", "every %(n)s days", n),
-            "working_days": ngettext("every %(n)s working day", "every %(n)s working days", n),
-        }
-    else:
-        words = {
-            "hours": ngettext("within %(n)s hour", "within %(n)s hours", n),
-            "days": ngettext("within %(n)s day", "within %(n)s days", n),
-            "working_days": ngettext("within %(n)s working day", "within %(n)s working days", n),
-        }
-    return words[unit] % {"n": n}
-
-
-def starts_on_text(starts_on: str, version: ProtocolVersion | None = None) -> str:
-    """When a step's clock starts, in words: "from: signal received" or "after: <step title>"."""
-    if starts_on.startswith(STEP_DONE):
-        code = starts_on[len(STEP_DONE) :]
-        title = text(steps_of(version)[code].title) if version is not None else code
-        return _("after: %(step)s") % {"step": title}
-    return _("from: %(event)s") % {"event": _(EVENT_LABELS.get(starts_on, starts_on))}

@@ -7,8 +7,6 @@ which record completes it. Adding a word here is a code change with its engine s
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_noop
-
 from zaedno.cases.models import SignalCategory
 
 # Who is responsible for a step. Roles, not organisations: the engine resolves each to the team
@@ -85,27 +83,4 @@ ARTEFACT_EVENTS: dict[str, str] = {
     "team_formed": "team_formed",
     "plan_agreed[case_plan]": "plan_agreed",
     "plan_agreed[action_plan]": "plan_agreed",
-}
-
-
-def owner_label(code: str) -> str:
-    """The owner role in the reader's language (short, for tables and diagrams)."""
-    from django.utils.translation import gettext
-
-    return gettext(OWNER_LABELS.get(code, code))
-
-
-OWNER_LABELS: dict[str, str] = {
-    "case_lead": gettext_noop("case lead"),
-    "signal_recipient": gettext_noop("institution that received the signal"),
-    "ozd": gettext_noop("Child Protection Department (ОЗД)"),
-    "dazd": gettext_noop("State Agency for Child Protection (ДАЗД)"),
-    "school": gettext_noop("school or kindergarten"),
-    "police": gettext_noop("police"),
-    "health": gettext_noop("GP, paediatrician or hospital"),
-    "service_provider": gettext_noop("social service provider"),
-    "municipality": gettext_noop("municipality"),
-    "child_commission": gettext_noop("child commission"),
-    "mkbppmn": gettext_noop("МКБППМН"),
-    "team": gettext_noop("the whole team"),
 }

@@ -15,10 +15,11 @@ from zaedno.cases.access import case_for_user
 from zaedno.cases.forms import apply_service_errors
 from zaedno.cases.models import Sensitivity
 from zaedno.protocols import engine
+from zaedno.protocols.diagram import deadline_words, event_words, owner_words, repeat_words
 from zaedno.protocols.forms import EventForm, StepDoneForm, StepNotApplicableForm
 from zaedno.protocols.models import Compliance, StepStatus
 from zaedno.protocols.queries import case_protocols, case_step
-from zaedno.protocols.vocabulary import owner_label
+from zaedno.protocols.vocabulary import STEP_DONE
 
 STATE_ORDER = [
     Compliance.OVERDUE, Compliance.DUE_SOON, Compliance.ON_TRACK, Compliance.WAITING,
@@ -39,12 +40,10 @@ def protocol_overview(access, now=None) -> list:
             step.state = step.compliance(now)
             step.title = engine.text(engine.steps_of(version)[step.step_code].title)
             step.definition = body = engine.steps_of(version)[step.step_code].body
-            step.owner_label = owner_label(step.owner_role)
+            step.owner_label = owner_words(step.owner_role)
             repeat = step.occurrence > 1 and "repeat" in body
-            step.deadline_text = engine.deadline_text(
-                body["repeat"] if repeat else body["deadline"], repeat=repeat
-            )
-            step.starts_text = engine.starts_on_text(step.starts_on, version)
+            step.deadline_text = repeat_words(body["repeat"]) if repeat else deadline_words(body["deadline"])
+            step.starts_text = _starts_text(step.starts_on, version)
             step.can_complete = engine.can_complete(access, step) and step.status in (
                 StepStatus.OPEN,
                 StepStatus.WAITING,
@@ -65,6 +64,14 @@ def protocol_overview(access, now=None) -> list:
         )
         out.append(cp)
     return out
+
+
+def _starts_text(starts_on: str, version) -> str:
+    """When a step's clock starts: "from: signal received" or "after: <step title>"."""
+    if starts_on.startswith(STEP_DONE):
+        title = engine.text(engine.steps_of(version)[starts_on[len(STEP_DONE) :]].title)
+        return _("after: %(step)s") % {"step": title}
+    return _("from: %(event)s") % {"event": event_words(starts_on)}
 
 
 def _page(request, access, *, forms_for=None, status=200):

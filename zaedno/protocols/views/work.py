@@ -12,9 +12,9 @@ from zaedno.cases.queries import audit_case_list
 from zaedno.organisations.models import Organisation
 from zaedno.places.models import Municipality
 from zaedno.protocols import engine
+from zaedno.protocols.diagram import owner_words
 from zaedno.protocols.models import CaseStep, Compliance
 from zaedno.protocols.queries import compliance_counts, my_work
-from zaedno.protocols.vocabulary import owner_label
 
 URGENT = (Compliance.OVERDUE, Compliance.DUE_SOON)
 
@@ -23,7 +23,7 @@ def _decorate(items) -> None:
     for item in items:
         step = item.step
         step.title = engine.step_title(step)
-        step.owner_label = owner_label(step.owner_role)
+        step.owner_label = owner_words(step.owner_role)
         step.protocol_title = engine.text(step.case_protocol.version.body["title"])
         step.state = item.state
 
