@@ -37,7 +37,7 @@ def test_the_lead_sees_every_step_with_owner_deadline_and_state(client, w):
     assert page.status_code == 200
     html = page.content.decode()
     for text in ("Координационен механизъм", "Мултисекторна работа по случай", "Среща на мултидисциплинарния екип",
-                 "20.05.2026 10:00", "21.05.2026 09:00", "просрочена", "до 1 час"):  # fmt: skip
+                 "20.05.2026 10:00", "21.05.2026 09:00", "просрочена", "До 1 час"):  # fmt: skip
         assert text in html, text
     assert AuditEvent.objects.filter(actor_id=w.ivanova.pk, case_id=w.case.pk, kind="read").exists()
 
