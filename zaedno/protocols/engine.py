@@ -148,7 +148,10 @@ def step_title(step: CaseStep, language: str | None = None) -> str:
 
 def case_facts(case: Case) -> dict[str, set[str]]:
     """What the ``applies_when`` conditions are tested against."""
-    return {"signal_category": set(Signal.objects.filter(case=case).values_list("category", flat=True))}
+    return {
+        "signal_category": set(Signal.objects.filter(case=case).values_list("category", flat=True)),
+        "municipality": {case.municipality_id},
+    }
 
 
 def applies(conditions: dict | None, facts: dict[str, set[str]]) -> bool:
@@ -340,8 +343,11 @@ def _apply_event(run: _Run, event: str) -> None:
     )
     facts = case_facts(run.case)
     team = None
-    for version in _current_versions():
-        if version.definition_id in attached or not applies(version.body.get("applies_when"), facts):
+    applicable = [v for v in _current_versions() if applies(v.body.get("applies_when"), facts)]
+    # A municipality's adapted protocol (``replaces: multisector``) stands in for the shipped one.
+    replaced = {v.body["replaces"] for v in applicable if v.body.get("replaces")}
+    for version in applicable:
+        if version.definition_id in attached or version.definition.code in replaced:
             continue
         if any(sd.starts_on == event for sd in steps_of(version).values()):
             team = team if team is not None else _team(run.case, None)

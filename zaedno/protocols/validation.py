@@ -20,6 +20,7 @@ import yaml
 from zaedno.protocols.vocabulary import ARTEFACTS, CONDITIONS, DEADLINE_UNITS, EVENTS, OWNERS, STEP_DONE
 
 CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
+MUNICIPALITY_PATTERN = r"^[A-Z]{3}[0-9]{2}$"
 ARTEFACT_RE = re.compile(r"^([a-z_]+)(?:\[([a-z_]+)\])?$")
 
 _TEXT = {
@@ -40,8 +41,17 @@ _CONDITIONS = {
     "minProperties": 1,
     "additionalProperties": False,
     "properties": {
-        name: {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": values}}
-        for name, values in CONDITIONS.items()
+        **{
+            name: {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": values}}
+            for name, values in CONDITIONS.items()
+        },
+        # EKATTE municipality codes, e.g. VTR04 (Велико Търново): a municipality's own version.
+        "municipality": {
+            "type": "array",
+            "minItems": 1,
+            "uniqueItems": True,
+            "items": {"type": "string", "pattern": MUNICIPALITY_PATTERN},
+        },
     },
 }
 _CODE = {"type": "string", "pattern": CODE_PATTERN}
@@ -58,6 +68,7 @@ SCHEMA = {
         "description": _TEXT,
         "basis": {"type": "string", "minLength": 1},
         "applies_when": _CONDITIONS,
+        "replaces": _CODE,
         "stages": {
             "type": "array",
             "minItems": 1,
@@ -221,6 +232,10 @@ def _schema_error(error: jsonschema.ValidationError, at: _Locator, source: str) 
         message = "must not be empty"
     elif v == "uniqueItems":
         message = "lists a value twice"
+    elif v == "pattern" and arg == MUNICIPALITY_PATTERN:
+        message = (
+            f"{inst!r} is not an EKATTE municipality code (three capital letters and two digits, e.g. VTR04)"
+        )
     elif v == "pattern":
         message = (
             f"{inst!r} is not a valid code (lower-case latin letters, digits and _, starting with a letter)"
@@ -259,6 +274,8 @@ def _semantic_errors(data: dict, at: _Locator, source: str) -> list[ProtocolErro
     def err(path: list[PathItem], message: str) -> None:
         errors.append(ProtocolError(source, at.line(path), format_path(path), message))
 
+    if data.get("replaces") == data["code"]:
+        err(["replaces"], "a protocol cannot replace itself; name the shipped protocol it adapts")
     steps: dict[str, list[PathItem]] = {}
     stage_codes: set[str] = set()
     for si, stage in enumerate(data["stages"]):

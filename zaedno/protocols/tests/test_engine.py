@@ -496,3 +496,35 @@ def test_reminders_are_emailed(w, clock, mailoutbox, django_capture_on_commit_ca
         deadline_scan()
     assert any("Среща на мултидисциплинарния екип" in m.subject for m in mailoutbox)
     assert all(m.to == ["ivanova@example.org"] for m in mailoutbox)
+
+
+def test_a_municipality_version_replaces_the_shipped_protocol_for_its_cases_only(w, clock, protocols):
+    from zaedno.cases.services import SignalData, case_open
+    from zaedno.organisations.models import Sector
+
+    source = protocols["multisector"].source.replace("code: multisector", "code: vt_multisector", 1)
+    source = source.replace(
+        "stages:\n", f"replaces: multisector\napplies_when:\n  municipality: [{w.vt.pk}]\nstages:\n", 1
+    ).replace("deadline: {days: 7}", "deadline: {days: 3}", 1)
+    protocol_load(ctx=ctx_for(w.admin), text=source, source_name="vt.yaml")
+
+    def opened_in(municipality):
+        case = case_open(
+            ctx=ctx_for(w.ivanova), child=w.child, lead=w.ivanova, lead_organisation=w.ozd, municipality=municipality,
+            signal=SignalData(
+                category=SignalCategory.NEGLECT, source_sector=Sector.EDUCATION, reporter_name="Учител",
+                received_at=clock.at, description="Детето идва гладно на училище.",
+            ),
+        )  # fmt: skip
+        return set(
+            CaseProtocol.objects.filter(case=case).values_list("version__definition__code", flat=True)
+        ), case
+
+    codes, vt_case = opened_in(w.vt)
+    assert codes == {"vt_multisector"}
+    assert steps(vt_case, "vt_multisector")["signal_checked"].due_at == local(2026, 5, 23, 11, 0)
+    assert opened_in(w.go)[0] == {"multisector"}
+    # The case opened before the local version keeps the shipped one.
+    assert "multisector" in set(
+        CaseProtocol.objects.filter(case=w.case).values_list("version__definition__code", flat=True)
+    )

@@ -174,3 +174,17 @@ def test_not_a_mapping_and_empty():
 def test_yaml_tags_are_not_executed():
     (error,) = errors("!!python/object/apply:os.system ['true']\n")
     assert "not valid YAML" in error
+
+
+def test_a_municipality_version_names_valid_codes_and_cannot_replace_itself():
+    bad = replace("  signal_category: [violence]\n", "  municipality: [Veliko]\n")
+    assert errors(bad) == [
+        "p.yaml:6: applies_when.municipality[0]: 'Veliko' is not an EKATTE municipality code "
+        "(three capital letters and two digits, e.g. VTR04)",
+    ]
+    itself = replace("  signal_category: [violence]\n", "  municipality: [VTR04]\nreplaces: sample\n")
+    assert errors(itself) == [
+        "p.yaml:7: replaces: a protocol cannot replace itself; name the shipped protocol it adapts"
+    ]
+    ok = replace("  signal_category: [violence]\n", "  municipality: [VTR04]\nreplaces: multisector\n")
+    assert errors(ok) == []
