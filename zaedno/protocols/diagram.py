@@ -130,7 +130,8 @@ def artefact_words(completed_by: str) -> str:
 
 
 def condition_words(conditions: dict | None) -> str:
-    """``{"signal_category": ["violence"]}`` → "the signal is about: violence"."""
+    """``{"signal_category": ["violence"]}`` → "the signal is about: violence"; ``{"municipality":
+    ["VTR04"]}`` → "the case is in the municipality of Велико Търново"."""
     if not conditions:
         return ""
     from zaedno.cases.models import SignalCategory
@@ -142,6 +143,12 @@ def condition_words(conditions: dict | None) -> str:
                 str(SignalCategory(v).label) if v in SignalCategory.values else v for v in values
             )
             parts.append(_("the signal is about: %(categories)s") % {"categories": labels})
+        elif name == "municipality":
+            from zaedno.places.models import Municipality
+
+            names = dict(Municipality.objects.filter(pk__in=values).values_list("pk", "name"))
+            places = ", ".join(names.get(v, v) for v in values)
+            parts.append(_("the case is in the municipality of %(places)s") % {"places": places})
         else:
             parts.append(f"{name}: {', '.join(values)}")
     return "; ".join(parts)

@@ -446,3 +446,10 @@ def test_query_budget(client, w, clock):
     client.force_login(w.ivanova)  # the session timed out meanwhile
     client.get(case_url(w))
     assert queries() == few <= 15
+
+
+@pytest.mark.django_db
+def test_condition_words_name_the_municipality():
+    from zaedno.protocols.diagram import condition_words
+
+    assert "Велико Търново" in condition_words({"municipality": ["VTR04"]})
