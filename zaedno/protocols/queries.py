@@ -147,6 +147,8 @@ class MyWork:
 
     own: list[WorkItem] = field(default_factory=list)
     others: list[WorkItem] = field(default_factory=list)  # what others owe on cases she leads
+    truncated: bool = False  # more than ``limit`` in a list: only the most urgent are shown
+    limit: int = 0
 
     def section(self, items, states):
         return [i for i in items if i.state in states]
@@ -173,10 +175,13 @@ def my_work(user, now=None, *, limit: int = 500) -> MyWork:
         .order_by("due_at", "case_id", "position")
     )
     own_q = Q(owner_user=user) | Q(owner_user__isnull=True, case__lead=user)
-    own = list(base.filter(own_q).filter(case__in=visible_cases(user).values("pk"))[:limit])
-    others = list(base.filter(case__lead=user, owner_user__isnull=False).exclude(owner_user=user)[:limit])
+    own = list(base.filter(own_q).filter(case__in=visible_cases(user).values("pk"))[: limit + 1])
+    others = list(
+        base.filter(case__lead=user, owner_user__isnull=False).exclude(owner_user=user)[: limit + 1]
+    )
+    work = MyWork(truncated=len(own) > limit or len(others) > limit, limit=limit)
+    own, others = own[:limit], others[:limit]
     attach_versions([*own, *others])
-    work = MyWork()
     work.own = [WorkItem(s, s.compliance(now), True) for s in own]
     work.others = [WorkItem(s, s.compliance(now), False) for s in others]
     return work

@@ -156,6 +156,8 @@ def test_my_work_keeps_a_fixed_query_budget_with_200_cases(client, w, clock):
     many = _work_queries(client, w.ivanova)
     assert many == few, (few, many)
     assert many <= 14
+    page = login(client, w.ivanova).get(reverse("protocols:my_work")).content.decode()
+    assert "500" in page and "alert-warning" in page  # only the most urgent 500 are listed, and it says so
 
 
 def test_compliance_counts_for_the_manager(client, w, clock):

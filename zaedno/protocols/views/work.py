@@ -45,6 +45,8 @@ def my_work_page(request):
         "others_later": [i for i in work.others if i.state not in URGENT],
         "own_count": len(work.own),
         "others_count": len(work.others),
+        "truncated": work.truncated,
+        "limit": work.limit,
     }
     return render(request, "protocols/my_work.html", context)
 
