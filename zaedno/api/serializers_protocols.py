@@ -226,6 +226,10 @@ class MyWorkOutSerializer(serializers.Serializer):
         many=True, help_text="Steps you owe (and, on cases you lead, steps no one in the team owns yet)."
     )
     others = WorkItemSerializer(many=True, help_text="What others owe on the cases you lead.")
+    truncated = serializers.BooleanField(
+        help_text="True when a list holds more than `limit` steps: only the most urgent `limit` are returned."
+    )
+    limit = serializers.IntegerField(help_text="The most steps returned in each list.")
 
 
 # --- notifications --------------------------------------------------------------------------------
