@@ -271,7 +271,7 @@ def test_outsiders_get_404_on_every_step_endpoint_as_for_a_missing_case(world, a
     assert not CaseEvent.objects.filter(case=world.case, code="crisis_identified").exists()
     assert not AuditEvent.objects.filter(actor_id=getattr(world, name).pk, case_id=world.case.pk).exists()
     work = client.get("/api/v1/me/work/").json()
-    assert work == {"own": [], "others": []}
+    assert work == {"own": [], "others": [], "truncated": False, "limit": 500}
 
 
 def test_a_step_of_another_case_is_not_found(world, api):
@@ -556,7 +556,12 @@ def test_my_work_shows_the_lead_what_others_owe(world, api):
     assert {i["code"] for i in provider["own"]} == {"needs_assessment", "support_plan"}
     assert provider["others"] == []
     # petrov owns nothing on this case (the school has no step in these protocols).
-    assert api("petrov").get("/api/v1/me/work/").json() == {"own": [], "others": []}
+    assert api("petrov").get("/api/v1/me/work/").json() == {
+        "own": [],
+        "others": [],
+        "truncated": False,
+        "limit": 500,
+    }
 
 
 def test_my_work_query_budget_is_fixed(world, api):
