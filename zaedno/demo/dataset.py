@@ -5,17 +5,27 @@ Organisations of every sector in Велико Търново and Горна Ор
 months. Every record is written by the same service functions the web UI and the API call, on a
 back-dated clock (:mod:`zaedno.demo.clock`), so timelines, "who looked at this case" and the
 audit chain are real. Everything is synthetic and deterministic (a seeded ``random.Random``).
+
+The protocol steps the engine puts on each case are worked through as a team would: records
+(a case conference held, a plan signed, …) with their evidence, mostly before the deadline and
+sometimes after it, steps that do not apply, a crisis, social services, reviews and closures,
+and the daily deadline scan with its reminders and escalations. Some cases are scripted so that
+whatever day the demo is loaded every compliance state is there, and the case leads among the
+personas have overdue and upcoming work (see ``_Loader.script_cases``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import heapq
 import itertools
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from unittest import mock
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.test.utils import override_settings
@@ -53,11 +63,24 @@ from zaedno.children.models import Relationship
 from zaedno.children.services import child_register, relative_add
 from zaedno.demo import names, texts
 from zaedno.demo.clock import Clock, back_dated
+from zaedno.demo.clock import _real_now as real_now
 from zaedno.notifications.models import Notification
 from zaedno.notifications.services import notifications_mark_read
 from zaedno.organisations.models import KIND_SECTOR, Organisation, OrganisationKind
 from zaedno.organisations.services import organisation_create
 from zaedno.places.models import Municipality, Settlement
+from zaedno.protocols.calendar import deadline_for, is_working_day
+from zaedno.protocols.engine import (
+    artefact_record,
+    parse_artefact,
+    protocol_event,
+    step_def,
+    step_not_applicable,
+    steps_of,
+)
+from zaedno.protocols.models import CaseStep, ProtocolVersion, StepStatus
+from zaedno.protocols.queries import protocol_current
+from zaedno.protocols.scan import deadline_scan
 
 SEED = 20260101
 MARKER_USERNAME = "ivanova"  # present once the demo data set is loaded
@@ -218,6 +241,13 @@ LEADS: list[tuple[str, int]] = [
 ]
 SECOND_CASES = 4  # children who come back with a new case after the first was closed
 
+# The protocol story (see ``_Loader.plan_protocols``): how often each lead does a step after its
+# deadline (the rest on time), the ages of the scripted cases, who provides social services.
+LATENESS = {"ivanova": 0.1, "hristova": 0.15, "marinov": 0.3, "stoyanov": 0.2, "atanasova": 0.2}
+SCRIPT_AGES = {"stalled": (120, 220), "crisis": (90, 200), "service": (70, 200)}
+SERVICE_PROVIDERS = {"stoyanov", "pavlova", "vasilev", "genchev", "koleva", "doneva"}
+SCAN_DAYS = 60  # the deadline scan is replayed over the last two months of the history
+
 
 @dataclass
 class DemoSummary:
@@ -226,6 +256,32 @@ class DemoSummary:
     children: int = 0
     cases: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
+
+
+def start_for_due(deadline: dict[str, int], due: dt.datetime) -> dt.datetime | None:
+    """The latest clock start for which ``deadline`` falls due exactly at ``due`` (None if none does:
+    a working-day deadline is never due on a weekend)."""
+    ((unit, n),) = deadline.items()
+    if unit == "hours":
+        return due - dt.timedelta(hours=n)
+    local = timezone.localtime(due)
+    for back in range(n, 3 * n + 15):
+        start = local - dt.timedelta(days=back)
+        if deadline_for(start, deadline) == due:
+            return start
+    return None
+
+
+@contextlib.contextmanager
+def defaults_follow(clock: Clock) -> Iterator[None]:
+    """Fields declared with ``default=timezone.now`` (the protocol engine's events and records)
+    hold the real function, bound at import: while the history is written, they follow the clock."""
+    with contextlib.ExitStack() as stack:
+        for model in apps.get_models():
+            for f in model._meta.concrete_fields:
+                if f.default is real_now:
+                    stack.enter_context(mock.patch.object(f, "_get_default", clock.now))
+        yield
 
 
 def demo_loaded() -> bool:
@@ -237,6 +293,11 @@ class _Loader:
 
     def __init__(self, *, password: str, now: dt.datetime) -> None:
         self.rng = random.Random(SEED)
+        self.prng = random.Random(SEED + 1)  # the protocol story's own, so the rest stays as it was
+        self.cutoff = now - dt.timedelta(hours=2)  # nothing happens later than this
+        self.with_protocols = False
+        self.versions: dict[int, ProtocolVersion] = {}
+        self.scans: set[dt.datetime] = set()
         self.password = password
         self.now = now
         self.clock = Clock()
@@ -305,6 +366,7 @@ class _Loader:
         }
         towns = {"VTR04": "10447", "VTR06": "16359"}
         no_egn = set(rng.sample(range(len(leads)), 3))
+        scripts = self.script_cases(leads, cats)
         for i, (lead, category) in enumerate(zip(leads, cats, strict=True)):
             foreign = i == 0  # a child who fled the war in Ukraine, with an ЛНЧ
             if foreign:
@@ -315,6 +377,17 @@ class _Loader:
             comes_back = not foreign and i <= SECOND_CASES
             age_days = rng.uniform(420, 540) if comes_back else rng.uniform(10, 540)
             opened = self.working_time((self.now - dt.timedelta(days=age_days)).date())
+            script = scripts.get(i, "")
+            received = None
+            if script == "fresh":
+                # The signal was received almost a week ago: its check is due within the day.
+                received = self.signal_for_due_soon()
+                opened = received + dt.timedelta(hours=self.prng.randint(2, 26))
+            elif script:
+                low, high = SCRIPT_AGES[script]
+                opened = self.working_time(
+                    (self.now - dt.timedelta(days=self.prng.uniform(low, high))).date()
+                )
             child = self.plan_child(
                 category=category,
                 opened=opened,
@@ -323,13 +396,17 @@ class _Loader:
                 with_egn=i not in no_egn,
             )
             self.plan_case(
-                child=child, lead=lead, category=category, code=code, opened=opened, closes=comes_back
-            )
+                child=child, lead=lead, category=category, code=code, opened=opened, closes=comes_back,
+                script=script, received=received,
+            )  # fmt: skip
             if comes_back:
                 again = self.working_time((self.now - dt.timedelta(days=rng.uniform(20, 150))).date())
                 category = rng.choice(["violence", "dropout", "antisocial", "neglect"])
-                self.plan_case(child=child, lead=lead, category=category, code=code, opened=again)
+                self.plan_case(
+                    child=child, lead=lead, category=category, code=code, opened=again, second=True
+                )
         self.plan_break_glass()
+        self.plan_protocols()
 
     def plan_child(self, *, category, opened, settlement, foreign, with_egn) -> dict:
         rng = self.rng
@@ -366,16 +443,22 @@ class _Loader:
         base = f"{self.rng.randrange(10**9):09d}"
         return base + stdnum_pnf.calc_check_digit(base)
 
-    def plan_case(self, *, child, lead, category, code, opened, closes=False) -> None:
+    def plan_case(
+        self, *, child, lead, category, code, opened, closes=False, second=False, script="", received=None
+    ) -> None:
         """Schedule a case's life: register, open, team, notes, reads, status changes.
 
-        ``closes``: the case is closed within months (the child comes back with a new case).
+        ``closes``: the case is closed within months (the child comes back with a new case);
+        ``second``: the child's second case; ``script``: a part in the protocol story (see
+        :meth:`script_cases`); ``received``: when the signal came, if not hours before opening.
         """
         rng = self.rng
         state: dict = {"case": None, "members": {}, "lead": lead, "code": code, "category": category}
-        state["opened_at"] = opened
+        state.update(opened_at=opened, script=script, second=second, joins={}, keep=set())
         self.states.append(state)
-        received = opened - dt.timedelta(hours=rng.randint(1, 30))
+        hours_before = rng.randint(1, 30)
+        received = received or opened - dt.timedelta(hours=hours_before)
+        state["received"] = received
         if child["obj"] is None and not child.get("planned"):
             child["planned"] = True
             self.at(received - dt.timedelta(minutes=20), lambda: self.register(child, lead))
@@ -398,11 +481,20 @@ class _Loader:
                 chosen.append(pick)
         if lead != "ivanova":
             chosen = [c for c in chosen if c[0] != "petrov" or rng.random() < 0.3]
+        if script == "crisis":
+            # The ЦОП psychologist provides the service later: the only service provider in the team.
+            chosen = [c for c in chosen if c[0] not in SERVICE_PROVIDERS]
+            chosen.insert(0, ("stoyanov", TeamRole.MEMBER, S.SENSITIVE))
+            state["keep"].add("stoyanov")
         state["planned"] = [c[0] for c in chosen]
         joined = opened
         for username, role, level in chosen:
             joined = joined + dt.timedelta(hours=rng.randint(2, 120))
-            self.at(self.past(joined), lambda u=username, r=role, lv=level: self.add_member(state, u, r, lv))
+            state["joins"][username] = self.past(joined)
+            self.at(
+                state["joins"][username],
+                lambda u=username, r=role, lv=level: self.add_member(state, u, r, lv),
+            )
         # Status history, then notes in between.
         end = self.now - dt.timedelta(days=1)
         age_days = (self.now - opened).days
@@ -428,8 +520,11 @@ class _Loader:
                 end = changes[-1][0]
         elif age_days > 90 and rng.random() < 0.35:
             changes = [(opened + dt.timedelta(days=rng.randint(60, age_days - 5)), CaseStatus.FOLLOW_UP)]
-        for when, status in changes:
-            self.at(self.past(when), lambda s=status: self.change_status(state, s))
+        if script:
+            changes, end = [], self.now - dt.timedelta(days=1)  # scripted cases are open today
+        state["changes"] = [(self.past(when), status) for when, status in changes]
+        for when, status in state["changes"]:
+            self.at(when, lambda s=status: self.change_status(state, s))
         span = max((end - opened).total_seconds(), 3600 * 24)
         for _ in range(rng.randint(2, 6)):
             when = self.past(opened + dt.timedelta(seconds=rng.uniform(span * 0.05, span * 0.95)))
@@ -452,6 +547,346 @@ class _Loader:
             day = (state["opened_at"] + dt.timedelta(days=self.rng.randint(3, 20))).date()
             when = self.past(self.working_time(day, night=True))
             self.at(when, lambda s=state, review=(n == 0): self.break_glass(s, review))
+
+    # -- the protocol story --------------------------------------------------------------------
+    def script_cases(self, leads: list[str], cats: list[str]) -> dict[int, str]:
+        """Parts of the protocol story that must be there whatever day the demo is loaded.
+
+        ivanova has a signal whose check is due within the day (``fresh``), a case where the work
+        stopped at a step now long overdue (``stalled``), and a violence case with a crisis and,
+        later, a ЦОП service whose support plan is overdue (``crisis``); stoyanov leads a case where
+        a service started days ago and an earlier step is overdue (``service``). Categories are
+        swapped between cases, never replaced, so every category is still there.
+        """
+        free = list(range(SECOND_CASES + 1, len(leads)))
+        scripts: dict[int, str] = {}
+        mine = [i for i in free if leads[i] == "ivanova"]
+        for i, script in zip(mine, ("fresh", "stalled", "crisis"), strict=False):
+            scripts[i] = script
+        his = [i for i in free if leads[i] == "stoyanov"]
+        if his:
+            scripts[his[0]] = "service"
+
+        def swap(i: int, wanted: set[str]) -> None:
+            if cats[i] in wanted:
+                return
+            for j in free:
+                if j not in scripts and cats[j] in wanted:
+                    cats[i], cats[j] = cats[j], cats[i]
+                    return
+
+        for i, script in scripts.items():
+            swap(i, {"violence"} if script == "crisis" else set(SignalCategory.values) - {"violence"})
+        return scripts
+
+    def signal_for_due_soon(self) -> dt.datetime:
+        """When a signal must have come for its check to be due a few hours from now."""
+        deadline = {"days": 7}
+        version = protocol_current("multisector")
+        if version is not None and "signal_checked" in steps_of(version):
+            deadline = steps_of(version)["signal_checked"].body["deadline"]
+        for hours in (8, 10, 12, 14, 16, 18, 6, 20):
+            start = start_for_due(deadline, self.now + dt.timedelta(hours=hours))
+            if start is not None and start < self.now - dt.timedelta(hours=30):
+                return start
+        return self.now - dt.timedelta(days=7, hours=-10)
+
+    def stall_code(self, age_days: int) -> str:
+        """A step of the multisector protocol the case surely reached and whose deadline passed."""
+        if age_days >= 110:
+            return self.prng.choice(
+                ["assessment_conference", "multisector_assessment", "formulation", "plan_agreed"]
+            )
+        if age_days >= 40:
+            return self.prng.choice(["team_formed", "assessment_conference"])
+        return "signal_checked"
+
+    def plan_protocols(self) -> None:
+        """How each case's protocol steps go: who is late, where work stops, what does not apply,
+        when a service starts. The steps themselves are decided as the engine opens them
+        (:meth:`progress`), from their real due times."""
+        self.versions = {v.pk: v for v in ProtocolVersion.objects.select_related("definition")}
+        self.usernames = {u.pk: name for name, u in self.users.items()}
+        self.with_protocols = bool(self.versions)
+        if not self.with_protocols:
+            return
+        prng = self.prng
+        for state in self.states:
+            state.update(late=LATENESS.get(state["lead"], 0.2), hold=set(), na={}, handled=set(), floor=None)
+            age = (self.now - state["opened_at"]).days
+            if state["script"] == "fresh":
+                state["hold"].add("signal_checked")
+            elif state["script"] in ("stalled", "service"):
+                state["hold"].add(self.stall_code(age))
+                state["late"] = 0.0
+            if state["category"] == "violence" and state["script"] != "crisis":
+                if prng.random() < 0.7:
+                    # Decided at the first meeting: no crisis intervention needed (the step waits otherwise).
+                    state["na"]["crisis_intervention"] = prng.choice(
+                        texts.NOT_APPLICABLE["crisis_intervention"]
+                    )
+                    when = max(state["received"], state["opened_at"]) + dt.timedelta(
+                        hours=prng.uniform(3, 30)
+                    )
+                    if when < self._ends(state, state["opened_at"]):
+                        self.at(when, lambda s=state: self.not_applicable(s, "crisis_intervention"))
+                r = prng.random()
+                if r < 0.25:
+                    state["na"]["assessment_conference"] = texts.NOT_APPLICABLE["assessment_conference"][0]
+                elif r < 0.45:
+                    state["na"]["multisector_assessment"] = texts.NOT_APPLICABLE["multisector_assessment"][0]
+            if state["second"]:
+                state["na"]["team_formed"] = texts.NOT_APPLICABLE["team_formed"][0]
+        # Each of the other leads has one case where the work stopped at a step.
+        for lead in ("hristova", "marinov", "atanasova"):
+            candidates = [
+                s for s in self.states
+                if s["lead"] == lead and not s["script"] and not s["changes"]
+                and (self.now - s["opened_at"]).days >= 45
+            ]  # fmt: skip
+            if candidates:
+                state = prng.choice(candidates)
+                state["hold"].add(self.stall_code((self.now - state["opened_at"]).days))
+                state["late"] = 0.0
+                state["na"] = {k: v for k, v in state["na"].items() if k == "crisis_intervention"}
+        # Social services: the scripted ones, and one or two in older cases with a provider in the team.
+        for state in self.states:
+            if state["script"] == "crisis":
+                state["hold"].add("support_plan")  # the ЦОП's plan is overdue
+                self.plan_service(state, self.now - dt.timedelta(days=prng.uniform(26, 34)))
+            elif state["script"] == "service":
+                state["hold"].add("support_plan")  # started days ago: both steps are still to do
+                self.plan_service(state, self.now - dt.timedelta(days=prng.uniform(3, 12)))
+        older = [
+            s for s in self.states
+            if not s["script"] and (self.now - s["opened_at"]).days >= 150
+            and any(u in SERVICE_PROVIDERS for u in s["joins"])
+        ]  # fmt: skip
+        for state in prng.sample(older, min(2, len(older))):
+            provider = next(u for u in state["joins"] if u in SERVICE_PROVIDERS)
+            when = state["joins"][provider] + dt.timedelta(days=prng.uniform(5, 25))
+            if when + dt.timedelta(days=45) < self._ends(state, when, follow_up=True):
+                self.plan_service(state, when)
+
+    def plan_service(self, state: dict, when: dt.datetime) -> None:
+        self.at(self.past(self.office(when, when - dt.timedelta(days=3), when + dt.timedelta(days=3))),
+                lambda: self.event(state, "service_started"))  # fmt: skip
+
+    def plan_scans(self, steps: list[CaseStep], open_until: dt.datetime) -> None:
+        """The worker's deadline scan on the mornings after the thresholds these steps pass while
+        still open, so their reminders, deadline notices and escalations go out on their dates.
+
+        The real worker scans every few minutes; the history runs one scan at seven on the days
+        that have something to send (a scan on any other day would find nothing), over the last
+        ``SCAN_DAYS`` (older notifications would be read long ago; the first scan in the window
+        sends what was still pending then).
+        """
+        clock = max(self.clock.now(), self.now - dt.timedelta(days=SCAN_DAYS))
+        for step in steps:
+            for threshold in (step.remind_at, step.due_at, step.escalate_at):
+                if threshold is None or threshold >= open_until:
+                    continue
+                moment = max(threshold, clock)
+                local = timezone.localtime(moment)
+                when = timezone.make_aware(dt.datetime.combine(local.date(), dt.time(7, 0)))
+                if when < moment:
+                    when = timezone.make_aware(
+                        dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(7, 0))
+                    )
+                if when < min(open_until, self.cutoff) and when not in self.scans:
+                    self.scans.add(when)
+                    self.at(when, lambda when=when: deadline_scan(when))
+
+    def _ends(self, state: dict, after: dt.datetime, *, follow_up: bool = False) -> dt.datetime:
+        """The first closing (or follow-up) of the case after ``after``; the cut-off if none."""
+        wanted = (CaseStatus.CLOSED, CaseStatus.FOLLOW_UP) if follow_up else (CaseStatus.CLOSED,)
+        return min(
+            (w for w, status in state["changes"] if status in wanted and w > after), default=self.cutoff
+        )
+
+    def office(self, t: dt.datetime, low: dt.datetime, high: dt.datetime) -> dt.datetime:
+        """``t`` moved into office hours (8:30–17:00 on a working day), within [low, high] if possible."""
+        local = timezone.localtime(t)
+        opens, closes = dt.time(8, 30), dt.time(17, 0)
+        if is_working_day(local.date()) and opens <= local.time() < closes:
+            return t
+        day = local.date()
+        if local.time() >= closes or not is_working_day(day):
+            day += dt.timedelta(days=1)
+            while not is_working_day(day):
+                day += dt.timedelta(days=1)
+        minutes = self.prng.randrange(0, 240, 5)
+        later = timezone.make_aware(dt.datetime.combine(day, opens)) + dt.timedelta(minutes=minutes)
+        if later <= high:
+            return later
+        day = local.date()
+        if local.time() < opens or not is_working_day(day):
+            day -= dt.timedelta(days=1)
+            while not is_working_day(day):
+                day -= dt.timedelta(days=1)
+        earlier = timezone.make_aware(dt.datetime.combine(day, dt.time(16, 45))) - dt.timedelta(
+            minutes=minutes
+        )
+        return earlier if earlier >= low else t
+
+    def progress(self, state: dict) -> None:
+        """Decide what happens to each step the engine opened on the case since the last call."""
+        if not self.with_protocols or state["case"] is None:
+            return
+        groups: dict[str, list[CaseStep]] = {}
+        for step in (
+            CaseStep.objects.filter(case_id=state["case"], status=StepStatus.OPEN)
+            .exclude(pk__in=state["handled"])
+            .select_related("case_protocol")
+            .order_by("due_at", "pk")
+        ):
+            step.case_protocol.version = self.versions[step.case_protocol.version_id]  # bodies parsed once
+            groups.setdefault(step.completed_by, []).append(step)  # one record completes them all
+        for steps in groups.values():
+            state["handled"].update(s.pk for s in steps)
+            self.plan_scans(steps, self.decide(state, steps[0]))
+
+    def decide(self, state: dict, step: CaseStep) -> dt.datetime:
+        """When (and whether) the record that completes ``step`` is made, or the step found not to
+        apply; returns until when the step stays open."""
+        prng = self.prng
+        code, start, due = step.step_code, step.started_at, step.due_at
+        clock = self.clock.now()
+        start = max(start, state["floor"] or start)
+        ends = self._ends(state, max(start, clock))
+        if code in state["na"]:
+            when = self.office(start + (due - start) * prng.uniform(0.05, 0.4), start, due)
+            if when >= ends:
+                return ends
+            when = max(when, clock + dt.timedelta(minutes=5))
+            self.at(when, lambda: self.not_applicable(state, code))
+            return when
+        if code in state["hold"]:
+            return ends  # left open: overdue, or due soon
+        body = step_def(step).body
+        if code == "closure_decision":
+            if ends >= self.cutoff:
+                return ends  # follow-up goes on: no decision yet
+            at = self.office(ends - dt.timedelta(days=prng.uniform(2, 10)), start, ends)
+        elif code == "closure_notified":
+            if ends >= self.cutoff:
+                return ends
+            at = self.office(start + (ends - start) * prng.uniform(0.2, 0.8), start, ends)
+        else:
+            at = self.natural(state, start, due, hours="hours" in body["deadline"], repeat="repeat" in body)
+            follow = min(
+                (
+                    w
+                    for w, status in state["changes"]
+                    if status == CaseStatus.FOLLOW_UP and w > max(start, clock)
+                ),
+                default=self.cutoff,
+            )
+            if "repeat" not in body and body["starts_on"] != "follow_up_started" and follow < at:
+                # Follow-up means the plan's goals were reached: the earlier steps were done by then.
+                limit = follow - dt.timedelta(days=1)
+                at = start + (limit - start) * prng.uniform(0.3, 0.9) if limit > start else start
+        if at >= ends:
+            return ends  # still open when the case closes (it ends), or today
+        when = max(at, clock + dt.timedelta(minutes=prng.randint(2, 30)))
+        self.at(when, lambda: self.record(state, step.completed_by, at, step.owner_user_id))
+        if code == "mdt_meeting" and state["script"] == "crisis":
+            crisis = at + dt.timedelta(hours=prng.uniform(1, 6))
+            self.at(
+                max(crisis, when + dt.timedelta(minutes=5)), lambda: self.event(state, "crisis_identified")
+            )
+        return when
+
+    def natural(
+        self, state: dict, start: dt.datetime, due: dt.datetime, *, hours: bool, repeat: bool = False
+    ) -> dt.datetime:
+        """When a step is done: mostly well before its deadline, sometimes (``state["late"]``) after
+        it; a regular review towards the end of its period."""
+        prng = self.prng
+        span = due - start
+        if prng.random() < state["late"]:
+            at = due + min(span, dt.timedelta(days=3)) * prng.uniform(0.2, 1.5)
+            high = at + dt.timedelta(days=3)
+        else:
+            at = start + span * (prng.uniform(0.7, 0.97) if repeat else prng.uniform(0.25, 0.95))
+            high = due
+        # Hour deadlines (the Coordination Mechanism) are kept on any day, by the people on duty.
+        return self.awake(at, start, high) if hours else self.office(at, start, high)
+
+    def awake(self, t: dt.datetime, low: dt.datetime, high: dt.datetime) -> dt.datetime:
+        """``t`` moved out of the night (to 8:00–20:00, any day) when [low, high] allows."""
+        local = timezone.localtime(t)
+        if 8 <= local.hour < 20:
+            return t
+        day = local.date() + dt.timedelta(days=1 if local.hour >= 20 else 0)
+        later = timezone.make_aware(dt.datetime.combine(day, dt.time(8, 0))) + dt.timedelta(
+            minutes=self.prng.randrange(0, 120, 5)
+        )
+        if later <= high:
+            return later
+        day = local.date() - dt.timedelta(days=0 if local.hour >= 20 else 1)
+        earlier = timezone.make_aware(dt.datetime.combine(day, dt.time(19, 30))) - dt.timedelta(
+            minutes=self.prng.randrange(0, 120, 5)
+        )
+        return earlier if earlier >= low else t
+
+    def record(self, state: dict, completed_by: str, at: dt.datetime, owner_id: int | None) -> None:
+        """The record that completes a step (a meeting held, a plan signed, …), by its owner or the lead."""
+        case = Case.objects.select_related("child").get(pk=state["case"])
+        owner = self.usernames.get(owner_id, "")
+        by = owner if owner in state["members"] else state["lead"]
+        artefact, kind = parse_artefact(completed_by)
+        artefact_record(
+            ctx=self.ctx(by), case=case, artefact=artefact, kind=kind, at=at,
+            evidence=self.evidence(state, case, completed_by, at),
+        )  # fmt: skip
+        self.progress(state)
+
+    def evidence(self, state: dict, case: Case, completed_by: str, at: dt.datetime) -> str:
+        """What shows the step is done, in the words of texts.EVIDENCE."""
+        choices = texts.EVIDENCE.get(completed_by) or ["Записано на {date}."]
+        team = others = ""
+        if any("{team}" in c or "{others}" in c for c in choices):
+            members = TeamMember.objects.filter(case=case, left_at__isnull=True).select_related(
+                "organisation"
+            )
+            orgs = {m.organisation_id: m.organisation for m in members.order_by("joined_at", "pk")}
+            team = ", ".join(o.short_name or o.name for o in orgs.values())
+            others = ", ".join(
+                o.short_name or o.name for k, o in orgs.items() if k != case.lead_organisation_id
+            )
+            if not others:
+                choices = [c for c in choices if "{others}" not in c]
+        return self.prng.choice(choices).format(
+            date=timezone.localtime(at).strftime("%d.%m.%Y"),
+            name=case.child.first_name,
+            team=team,
+            others=others,
+        )
+
+    def not_applicable(self, state: dict, code: str) -> None:
+        case = Case.objects.get(pk=state["case"])
+        step = CaseStep.objects.filter(
+            case=case, step_code=code, status__in=[StepStatus.OPEN, StepStatus.WAITING]
+        ).first()
+        if step is None:
+            return
+        lead = state["lead"]
+        step_not_applicable(
+            ctx=self.ctx(lead), access=access_for(self.users[lead], case), step=step, reason=state["na"][code]
+        )
+        self.progress(state)
+
+    def event(self, state: dict, event: str) -> None:
+        """An event a team member records by hand: a social service started, a crisis identified."""
+        case = Case.objects.get(pk=state["case"])
+        if case.status == CaseStatus.CLOSED:
+            return
+        protocol_event(
+            ctx=self.ctx(state["lead"]), case=case, event=event, at=self.clock.now(),
+            note=self.prng.choice(texts.EVENT_NOTES[event]),
+        )  # fmt: skip
+        self.progress(state)
 
     # -- the actions (run on the clock) --------------------------------------------------------
     def register(self, child: dict, by: str) -> None:
@@ -485,6 +920,7 @@ class _Loader:
         )  # fmt: skip
         state["case"] = case.pk
         state["members"][lead] = S.SENSITIVE
+        self.progress(state)
 
     def _org_for_sector(self, sector: str, code: str) -> Organisation | None:
         keys = [
@@ -505,7 +941,7 @@ class _Loader:
         state["members"][username] = level
 
     def remove_member(self, state: dict) -> None:
-        others = sorted(u for u in state["members"] if u != state["lead"])
+        others = sorted(u for u in state["members"] if u != state["lead"] and u not in state["keep"])
         if not others:
             return
         username = self.rng.choice(others)
@@ -545,6 +981,11 @@ class _Loader:
             ctx=self.ctx(by), access=access_for(self.users[by], case), status=status,
             reason=self.rng.choice(texts.REASONS[status]), expected_version=case.version,
         )  # fmt: skip
+        if status == CaseStatus.OPEN and self.with_protocols:
+            # Reopened: the steps that ended at the closing are open again, to be done from now on.
+            state["handled"].clear()
+            state["floor"] = self.clock.now()
+        self.progress(state)
 
     def break_glass(self, state: dict, review: bool) -> None:
         if "georgieva" in state["members"]:
@@ -571,7 +1012,7 @@ class _Loader:
         self.create_organisations()
         self.create_people()
         self.plan()
-        with back_dated(self.clock):
+        with back_dated(self.clock), defaults_follow(self.clock):
             while self._queue:
                 when, _, fn = heapq.heappop(self._queue)
                 self.clock.at = when

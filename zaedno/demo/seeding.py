@@ -11,19 +11,27 @@ Distributions are plausible, not statistics: about 70% of children have a case a
 a second one after the first was closed; teams of 2–6 professionals from organisations of every
 sector; 4–15 timeline entries; signals of every category with weights resembling what ОЗД
 departments receive; older cases are more often closed or in follow-up.
+
+Each case also gets the protocol rows the engine would have written (:class:`ProtocolSeeder`):
+its protocols on their current versions, their steps with owners and clocks, the records that
+completed them and the case events, older cases mostly done, open ones with work still due.
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
+import heapq
+import itertools
 import random
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from stdnum.bg import pnf as stdnum_pnf
@@ -62,6 +70,25 @@ from zaedno.demo.dataset import NOTE_SECTIONS, SOURCE
 from zaedno.organisations.models import KIND_SECTOR, Organisation, OrganisationKind
 from zaedno.organisations.services import organisation_create
 from zaedno.places.models import Municipality, Settlement
+from zaedno.protocols.calendar import deadline_for
+from zaedno.protocols.engine import (
+    StepDef,
+    applies,
+    escalation_delay,
+    parse_artefact,
+    reminder_lead,
+    steps_of,
+)
+from zaedno.protocols.models import (
+    CaseArtefact,
+    CaseEvent,
+    CaseProtocol,
+    CaseStep,
+    ProtocolVersion,
+    StepStatus,
+)
+from zaedno.protocols.services import protocol_sync
+from zaedno.protocols.vocabulary import ARTEFACT_EVENTS, OWNER_ORGANISATION_KINDS, STEP_DONE
 
 K = OrganisationKind
 DAY = 86400.0
@@ -89,6 +116,9 @@ LEVEL = {
     K.MUNICIPALITY: 2, K.NGO: 2, K.COMMUNITY: 1,
 }  # fmt: skip
 TEAM_EXTRA_WEIGHTS = [25, 30, 25, 13, 7]  # 1–5 members besides the lead
+# How often a lead does a protocol step after its deadline (each lead has one of these habits).
+LATE_HABITS = (0.05, 0.1, 0.1, 0.15, 0.15, 0.2, 0.3)
+THREE_DAYS, DAY_DELTA, HOUR = dt.timedelta(days=3), dt.timedelta(days=1), dt.timedelta(hours=1)
 
 SCHOOL_PATRONS = [
     "Христо Ботев", "Васил Левски", "Св. св. Кирил и Методий", "Паисий Хилендарски", "Иван Вазов",
@@ -461,6 +491,7 @@ class Seeder:
                     lead = rng.choice(self.pros[K.COP])  # a ЦОП leads some cases
                 plan = self._case_plan(rng, opened, now, age, category, lead,
                                        closed_before=times[k + 1] if k + 1 < len(times) else None)  # fmt: skip
+                plan["second"] = k > 0
                 status, closed_at, reason, version = plan["final"]
                 description = rng.choice(texts.SIGNALS[category]).format(name=child.first_name)
                 plan["description"] = description
@@ -487,13 +518,19 @@ class Seeder:
         team: list[TeamMember] = []
         notes: list[CaseNote] = []
         timeline: list[TimelineEntry] = []
+        steps_rng = random.Random(f"{self.seed}-protocols-{index}")  # the rest draws as it did before
         for idx, category, lead, plan, _child in case_meta:
             case = cases[idx]
-            self._case_rows(rng, case, category, lead, plan, signals, team, notes, timeline)
+            received, members = self._case_rows(
+                rng, case, category, lead, plan, signals, team, notes, timeline
+            )
+            changes = [(self._dt(when), status) for when, status in plan["changes"]]
+            self.protocols.case(steps_rng, case, category, lead, members, received, changes, plan["second"])
         Signal.objects.bulk_create(signals)
         TeamMember.objects.bulk_create(team)
         CaseNote.objects.bulk_create(notes)
         TimelineEntry.objects.bulk_create(timeline)
+        protocol_rows = self.protocols.write()
 
         events = [
             PendingEvent(
@@ -515,6 +552,8 @@ class Seeder:
             ("team members", team), ("notes", notes), ("timeline entries", timeline), ("audit events", events),
         ):  # fmt: skip
             counts[model] = counts.get(model, 0) + len(rows)
+        for model, n in protocol_rows.items():
+            counts[model] = counts.get(model, 0) + n
         self.result.children += len(children)
         self.result.cases += len(cases)
 
@@ -600,7 +639,10 @@ class Seeder:
             "final": (status, closed_at, reason, 1 + len(changes)),
         }
 
-    def _case_rows(self, rng, case: Case, category, lead: Pro, plan, signals, team, notes, timeline) -> None:
+    def _case_rows(
+        self, rng, case: Case, category, lead: Pro, plan, signals, team, notes, timeline
+    ) -> tuple[dt.datetime, list[tuple[Pro, dt.datetime, dt.datetime | None]]]:
+        """The case's rows; returns when the signal came and the team [(pro, joined, left)], lead first."""
         opened = case.opened_at
         sector = rng.choices(SOURCE[category], weights=SOURCE_WEIGHTS[: len(SOURCE[category])])[0]
         reporter = rng.choice(texts.REPORTERS[sector])
@@ -650,6 +692,7 @@ class Seeder:
                           summary=(self.w_lead % {"name": lead.name, "org": lead.org_name})[:300],
                           message=MSG_LEAD_JOINED, params={"name": lead.name, "org": lead.org_name}))  # fmt: skip
         active: list[tuple[Pro, int, float]] = [(lead, 3, opened.timestamp())]
+        members: list[tuple[Pro, dt.datetime, dt.datetime | None]] = [(lead, opened, None)]
         for n, (pro, role, level, joined) in enumerate(plan["members"]):
             joined_at = self._dt(joined)
             member = TeamMember(case=case, user_id=pro.user_id, organisation_id=pro.org_id, role=role,
@@ -666,6 +709,7 @@ class Seeder:
                                   message=MSG_MEMBER_LEFT, params={"name": pro.name}))  # fmt: skip
             else:
                 active.append((pro, level, joined))
+            members.append((pro, joined_at, member.left_at))
             team.append(member)
         sections = [*NOTE_SECTIONS[category], NoteSection.GENERAL]
         for when in plan["notes"]:
@@ -684,6 +728,7 @@ class Seeder:
             add(TimelineEntry(case=case, kind=TimelineKind.STATUS, actor_id=lead.user_id, at=self._dt(when),
                               summary=(self.w_status[status] % {"reason": reason[:200]})[:300],
                               message=STATUS_MESSAGES[status], params={"reason": reason[:200]}))  # fmt: skip
+        return received, members
 
     # -- all of it -----------------------------------------------------------------------------
     def run(self) -> SeedResult:
@@ -692,11 +737,15 @@ class Seeder:
         self.prepare_identifiers()
         self.prepare_words()
         self.plan()
-        for index, start in enumerate(range(0, self.n, self.batch_size)):
-            stop = min(self.n, start + self.batch_size)
-            with transaction.atomic():
-                self.write_batch(index, start, stop)
-            self.progress(stop - start)
+        # The protocols the engine would attach, on their current versions (loaded if not yet).
+        protocol_sync(ctx=AuditContext.system())
+        self.protocols = ProtocolSeeder(self.now)
+        with _bulk_load_cache():
+            for index, start in enumerate(range(0, self.n, self.batch_size)):
+                stop = min(self.n, start + self.batch_size)
+                with transaction.atomic():
+                    self.write_batch(index, start, stop)
+                self.progress(stop - start)
         return self.result
 
 
@@ -708,3 +757,458 @@ def seed(
     return Seeder(
         children=children, municipality=municipality, seed=seed, batch_size=batch_size, progress=progress
     ).run()
+
+
+# --- protocol steps -------------------------------------------------------------------------------
+# What the engine (``zaedno.protocols.engine``) would have written for a seeded case, simulated in
+# memory with the same rules and the same clock functions, then written in bulk with the batch.
+
+STALL_STEPS = ("signal_checked", "team_formed", "assessment_conference", "multisector_assessment", "formulation", "plan_agreed")  # fmt: skip
+OFFICE_OPENS, OFFICE_CLOSES = 8.5, 17.0
+
+
+@dataclass(slots=True, frozen=True, eq=False)
+class SimDef:
+    """A step definition with what the simulation reads of it, looked up once."""
+
+    sd: StepDef
+    code: str
+    starts_on: str
+    deadline: dict
+    repeat: dict | None
+    ends_on: str | None
+    owner: str
+    completed_by: str
+    record: tuple[str, str]  # (artefact, kind)
+    hours: bool
+    chain: bool  # done before follow-up starts (not a review, not a follow-up step)
+    applies_when: dict | None
+
+    @classmethod
+    def of(cls, sd: StepDef) -> SimDef:
+        body = sd.body
+        return cls(
+            sd, sd.code, sd.starts_on, body["deadline"], body.get("repeat"), body.get("ends_on"),
+            body["owner"], sd.completed_by, parse_artefact(sd.completed_by), "hours" in body["deadline"],
+            "repeat" not in body and sd.starts_on != "follow_up_started", body.get("applies_when"),
+        )  # fmt: skip
+
+
+OPEN, WAITING, DONE = StepStatus.OPEN.value, StepStatus.WAITING.value, StepStatus.DONE.value
+NOT_APPLICABLE, ENDED = StepStatus.NOT_APPLICABLE.value, StepStatus.ENDED.value
+UNFINISHED = (OPEN, WAITING)
+
+
+@dataclass(slots=True, eq=False)
+class SimStep:
+    """One step (one occurrence) on a seeded case, as the engine would have left it."""
+
+    cp: int  # index of the case's protocol
+    d: SimDef
+    occurrence: int = 1
+    status: str = WAITING
+    started: dt.datetime | None = None
+    due: dt.datetime | None = None
+    remind: dt.datetime | None = None
+    escalate: dt.datetime | None = None
+    completed: dt.datetime | None = None
+    ended: dt.datetime | None = None
+    by: int | None = None
+    artefact: int = -1  # index of the record that completed it, in ProtocolSeeder.artefacts
+    reason: str = ""
+    token: int = 0  # which of the decisions about this step still holds
+
+
+class ProtocolSeeder:
+    """The engine's rows for seeded cases, without calling the engine row by row.
+
+    Each case is played in memory: the signal and the opening attach the protocols that apply on
+    their current versions (multisector always, the Coordination Mechanism for violence); a step's
+    clock starts on its event or when the step before it is done, with ``deadline_for``,
+    ``reminder_lead`` and ``escalation_delay``; a record completes every open step it completes
+    and raises the events it raises; repeating steps get their next occurrence; follow-up ends
+    the plan reviews, closing ends what is left, reopening opens it again. When each step is done
+    is drawn: mostly before the deadline, sometimes after (each lead has a habit), some steps do
+    not apply, and in some open cases the work stopped at a step. Owners are resolved from the
+    team as ``engine.resolve_owner`` does. The rows (protocols, records, steps, events) are then
+    written in bulk in the batch's transaction (:meth:`write`); timeline entries and audit events
+    are not written per step (the seeder writes one audit event per case).
+    """
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+        latest: dict[int, ProtocolVersion] = {}
+        for version in ProtocolVersion.objects.select_related("definition").order_by(
+            "definition_id", "version"
+        ):
+            latest[version.definition_id] = version
+        self.versions = list(latest.values())
+        self.defs = {v.pk: [SimDef.of(sd) for sd in steps_of(v).values()] for v in self.versions}
+        self.starts = {v.pk: {d.starts_on for d in self.defs[v.pk]} for v in self.versions}
+        every = [d for defs in self.defs.values() for d in defs]
+        # Records that complete more than one kind of step (``signal_checked`` in two protocols).
+        self.shared = {d.completed_by for d in every if sum(self._completes(d.record, o) for o in every) > 1}
+        self.ending = {d.ends_on for d in every if d.ends_on}  # events that end repeating steps
+        self.zone = ZoneInfo(settings.TIME_ZONE)
+        # reminder_lead and escalation_delay by the step's time span (a few dozen distinct spans)
+        self.margins: dict[dt.timedelta, tuple[dt.timedelta, dt.timedelta]] = {}
+        self.reset()
+
+    def reset(self) -> None:
+        self.protocols: list[CaseProtocol] = []
+        self.steps: list[tuple[CaseProtocol, int, SimStep, tuple[int | None, int | None]]] = []
+        self.artefacts: list[tuple] = []  # (case, artefact, kind, at, by, evidence)
+        self.events: list[tuple] = []  # (case, code, at, by)
+
+    # -- one case --------------------------------------------------------------------------------
+    def case(self, rng, case: Case, category: str, lead: Pro, team, received: dt.datetime,
+             changes: list[tuple[dt.datetime, str]], second: bool) -> None:  # fmt: skip
+        """Play one case; ``team`` is [(Pro, joined, left or None)], the lead first."""
+        now, opened, case_id, lead_id = self.now, case.opened_at, case.pk, lead.user_id
+        facts = {"signal_category": {category}}
+        versions = [v for v in self.versions if applies(v.body.get("applies_when"), facts)]
+        cps: list[CaseProtocol] = []
+        steps: list[SimStep] = []
+        seen_events: list[tuple[str, dt.datetime]] = []
+        waiting: dict[str, list[SimStep]] = {}  # by the event that starts them
+        heap: list = []
+        order = itertools.count()
+        late = LATE_HABITS[lead_id % len(LATE_HABITS)]
+        final = changes[-1][1] if changes else CaseStatus.OPEN
+        stall = rng.choice(STALL_STEPS) if final != CaseStatus.CLOSED and rng.random() < 0.12 else ""
+        na: dict[str, str] = {}
+        if category == "violence":
+            r = rng.random()
+            if r < 0.2:
+                na["assessment_conference"] = texts.NOT_APPLICABLE["assessment_conference"][0]
+            elif r < 0.35:
+                na["multisector_assessment"] = texts.NOT_APPLICABLE["multisector_assessment"][0]
+        if second:
+            na["team_formed"] = texts.NOT_APPLICABLE["team_formed"][0]
+        closes = sorted(t for t, s in changes if s == CaseStatus.CLOSED)
+        follows = sorted(t for t, s in changes if s == CaseStatus.FOLLOW_UP)
+        office, artefacts, events, margins = self.office, self.artefacts, self.events, self.margins
+
+        def push(t, kind, obj):
+            heapq.heappush(heap, (t, next(order), kind, obj))
+
+        def open_step(st: SimStep, t: dt.datetime, deadline: dict) -> None:
+            due = deadline_for(t, deadline)
+            span = due - t
+            lead_time, delay = margins.get(span) or margins.setdefault(
+                span, (reminder_lead(span), escalation_delay(span))
+            )
+            st.status, st.started, st.due = OPEN, t, due
+            st.remind, st.escalate = due - lead_time, due + delay
+            decide(st, t)
+
+        def decide(st: SimStep, t: dt.datetime, *, reopened: bool = False) -> None:
+            st.token += 1
+            d = st.d
+            code = d.code
+            if code in na:
+                push(t + (st.due - t) * rng.uniform(0.05, 0.4), "na", (st, st.token))
+                return
+            if code == stall:
+                return  # the work stopped here: overdue (or still on track, if recent)
+            if code == "closure_decision" or code == "closure_notified":
+                close = next((x for x in closes if x > t), None)
+                if close is None:
+                    return  # decided when the case closes
+                if code == "closure_decision":
+                    at = max(t + HOUR, close - dt.timedelta(days=rng.uniform(2, 10)))
+                else:
+                    at = t + (close - t) * rng.uniform(0.2, 0.8)
+            elif reopened:
+                at = office(t + dt.timedelta(days=rng.uniform(1, 15)), rng)
+            else:
+                span = st.due - t
+                if rng.random() < late:
+                    at = st.due + min(span, THREE_DAYS) * rng.uniform(0.2, 1.5)
+                else:
+                    at = t + span * (rng.uniform(0.7, 0.97) if d.repeat else rng.uniform(0.25, 0.95))
+                if not d.hours:
+                    at = office(at, rng)
+                if d.chain and follows:
+                    follow = next((x for x in follows if x > t), None)
+                    if follow is not None and follow < at:
+                        # Follow-up means the plan's goals were reached: the earlier steps were done by then.
+                        limit = follow - DAY_DELTA
+                        at = t + (limit - t) * rng.uniform(0.3, 0.9) if limit > t else t
+            if at < now:
+                push(at, "done", (st, st.token))
+
+        def start_waiting(code: str, t: dt.datetime, only: int | None = None) -> None:
+            if code not in waiting:
+                return
+            kept = []
+            for st in waiting.pop(code):
+                if st.status != WAITING:
+                    continue
+                if only is None or only == st.cp:
+                    open_step(st, t, st.d.deadline)
+                else:
+                    kept.append(st)
+            if kept:
+                waiting[code] = kept
+
+        def attach(version: ProtocolVersion, t: dt.datetime, event: str) -> None:
+            cps.append(CaseProtocol(case=case, version=version, started_at=t, started_by_event=event))
+            index = len(cps) - 1
+            for d in self.defs[version.pk]:
+                if d.applies_when is None or applies(d.applies_when, facts):
+                    st = SimStep(index, d)
+                    steps.append(st)
+                    waiting.setdefault(d.starts_on, []).append(st)
+            for code, at in seen_events:  # the events before it start its steps, at their time
+                start_waiting(code, at, only=index)
+
+        def event(code: str, t: dt.datetime) -> None:
+            seen_events.append((code, t))
+            events.append((case_id, code, t, lead_id))
+            if len(cps) < len(versions):
+                attached = {cp.version_id for cp in cps}
+                for version in versions:
+                    if version.pk not in attached and code in self.starts[version.pk]:
+                        attach(version, t, code)
+            start_waiting(code, t)
+            if code in self.ending:
+                for st in steps:  # repeating steps that end on this event
+                    if st.d.ends_on == code and st.status in UNFINISHED:
+                        st.status, st.ended = ENDED, t
+                        st.due = st.due if st.due and st.due < t else None
+            if code == "case_closed":
+                for st in steps:
+                    if st.status in UNFINISHED:
+                        st.status, st.ended = ENDED, t
+
+        def finished(st: SimStep, t: dt.datetime) -> None:
+            start_waiting(STEP_DONE + st.d.code, t, only=st.cp)
+            if st.status == DONE and st.d.repeat:
+                nxt = SimStep(st.cp, st.d, st.occurrence + 1)
+                steps.append(nxt)
+                open_step(nxt, t, st.d.repeat)
+
+        def record(st: SimStep, t: dt.datetime) -> None:
+            d = st.d
+            artefact, kind = d.record
+            by = self.owner(team, lead, d.owner, t if t > opened else opened)[0] or lead_id
+            artefacts.append(
+                (case_id, artefact, kind, t, by, self.evidence(rng, d.completed_by, t, case, lead, team))
+            )
+            index = len(artefacts) - 1
+            if d.completed_by not in self.shared:  # the usual case: this step's own record
+                st.status, st.completed, st.by, st.artefact = DONE, t, by, index
+                finished(st, t)
+            else:  # every step this record completes, one occurrence each
+                done: set[tuple[int, str]] = set()
+                for other in list(steps):
+                    key = (other.cp, other.d.code)
+                    if other.status in UNFINISHED and key not in done and self._completes(d.record, other.d):
+                        done.add(key)
+                        other.status, other.completed, other.by, other.artefact = DONE, t, by, index
+                        finished(other, t)
+            for key in (f"{artefact}[{kind}]", artefact):
+                if key in ARTEFACT_EVENTS:
+                    event(ARTEFACT_EVENTS[key], t)
+                    break
+
+        push(received, "event", "signal_received")
+        if category == "violence" and rng.random() < 0.6:
+            # Decided at the first meeting: no crisis intervention is needed (the step waits otherwise).
+            na["crisis_intervention"] = rng.choice(texts.NOT_APPLICABLE["crisis_intervention"])
+            when = max(received, opened) + dt.timedelta(hours=rng.uniform(3, 30))
+            if when < now:
+                push(when, "not_applicable", "crisis_intervention")
+        push(opened, "event", "case_opened")
+        for t, status in changes:
+            if status == CaseStatus.FOLLOW_UP:
+                push(t, "event", "follow_up_started")
+            elif status == CaseStatus.CLOSED:
+                push(t, "event", "case_closed")
+            else:
+                push(t, "reopen", None)
+        last_close = None
+        while heap:
+            t, _, kind, obj = heapq.heappop(heap)
+            if kind == "done" or kind == "na":
+                st, token = obj
+                if st.token != token or st.status not in UNFINISHED:
+                    continue
+                if kind == "done":
+                    record(st, t)
+                else:
+                    st.status, st.reason, st.ended = NOT_APPLICABLE, na[st.d.code], t
+                    finished(st, t)
+            elif kind == "event":
+                event(obj, t)
+                last_close = t if obj == "case_closed" else last_close
+            elif kind == "not_applicable":  # a step that may not have started
+                for st in steps:
+                    if st.d.code == obj and st.status in UNFINISHED:
+                        st.status, st.reason, st.ended = NOT_APPLICABLE, na[obj], t
+                        finished(st, t)
+                        break
+            else:  # reopened, as case_reopened: what ended at the closing is open again
+                for st in steps:
+                    if st.status == ENDED and st.ended == last_close:
+                        st.status = OPEN if st.started else WAITING
+                        st.ended = None
+                        if st.started:
+                            decide(st, t, reopened=True)
+                        elif st not in waiting.setdefault(st.d.starts_on, []):
+                            waiting[st.d.starts_on].append(st)
+        self.protocols += cps
+        add = self.steps.append
+        for st in steps:
+            moment = st.completed or st.ended or now
+            owner = self.owner(team, lead, st.d.owner, moment if moment > opened else opened)
+            add((cps[st.cp], case_id, st, owner))
+
+    # -- helpers ---------------------------------------------------------------------------------
+    @staticmethod
+    def _completes(record: tuple[str, str], d: SimDef) -> bool:
+        """Whether a record ``(artefact, kind)`` completes the steps of definition ``d``."""
+        want, want_kind = d.record
+        return want == record[0] and (not want_kind or want_kind == record[1])
+
+    @staticmethod
+    def owner(team, lead: Pro, role: str, at: dt.datetime) -> tuple[int | None, int | None]:
+        """As ``engine.resolve_owner``, with the team as it was at ``at`` (the lead first)."""
+        if role in ("case_lead", "team", "signal_recipient"):
+            return lead.user_id, lead.org_id
+        kinds = OWNER_ORGANISATION_KINDS.get(role, ())
+        for pro, joined, left in team:
+            if pro.kind in kinds and joined <= at and (left is None or left > at):
+                return pro.user_id, pro.org_id
+        return None, None
+
+    def office(self, t: dt.datetime, rng) -> dt.datetime:
+        """Moved into office hours (a weekday, 8:30–17:00) if outside them."""
+        local = t.astimezone(self.zone)
+        hour = local.hour + local.minute / 60
+        if local.weekday() < 5 and OFFICE_OPENS <= hour < OFFICE_CLOSES:
+            return t
+        days = 1 if hour >= OFFICE_CLOSES else 0
+        while (local + dt.timedelta(days=days)).weekday() >= 5:
+            days += 1
+        day = (local + dt.timedelta(days=days)).date()
+        start = dt.datetime.combine(day, dt.time(8, 30), tzinfo=self.zone)
+        return start + dt.timedelta(minutes=rng.randrange(0, 420, 5))
+
+    def evidence(self, rng, completed_by: str, at: dt.datetime, case: Case, lead: Pro, team) -> str:
+        template = rng.choice(texts.EVIDENCE.get(completed_by) or ["Записано на {date}."])
+        orgs = others = ""
+        if "{team}" in template or "{others}" in template:
+            names_ = list(dict.fromkeys(p.org_name for p, joined, left in team if joined <= at))
+            orgs = ", ".join(names_)
+            others = ", ".join(n for n in names_ if n != lead.org_name) or orgs
+        return template.format(
+            date=at.astimezone(self.zone).strftime("%d.%m.%Y"),
+            name=case.child.first_name, team=orgs, others=others,
+        )  # fmt: skip
+
+    # -- the rows --------------------------------------------------------------------------------
+    def write(self) -> dict[str, int]:
+        """Write what the batch's cases collected (after the cases), and start over.
+
+        The protocols through ``bulk_create`` (a few thousand); records, steps and events, a
+        hundred thousand rows and more per batch, as plain tuples (``COPY`` on PostgreSQL,
+        ``executemany`` on SQLite): Django's per-field preparation of model instances took about
+        half of the time these rows add. The records' ids are reserved first, so that the steps
+        can point at them.
+        """
+        CaseProtocol.objects.bulk_create(self.protocols)
+        when = _db_datetime()
+        ids = _reserve_ids(CaseArtefact, len(self.artefacts))
+        _insert(
+            CaseArtefact,
+            ["id", "case_id", "artefact", "kind", "at", "recorded_by_id", "evidence", "object_type", "object_id", "created_at"],
+            [(pk, c, a, k, when(t), by, ev, "", "", when(t)) for pk, (c, a, k, t, by, ev) in zip(ids, self.artefacts, strict=True)],
+        )  # fmt: skip
+        _insert(
+            CaseStep,
+            ["case_protocol_id", "case_id", "stage_code", "step_code", "position", "occurrence", "owner_role",
+             "owner_user_id", "owner_organisation_id", "starts_on", "completed_by", "status", "started_at", "due_at",
+             "remind_at", "escalate_at", "completed_at", "completed_by_user_id", "artefact_id",
+             "not_applicable_reason", "ended_at", "version"],
+            [
+                (cp.pk, case_id, st.d.sd.stage, st.d.code, st.d.sd.position, st.occurrence, st.d.owner,
+                 owner[0], owner[1], st.d.starts_on, st.d.completed_by, st.status, when(st.started),
+                 when(st.due), when(st.remind), when(st.escalate), when(st.completed), st.by,
+                 ids[st.artefact] if st.artefact >= 0 else None, st.reason, when(st.ended),
+                 2 if st.status in (DONE, NOT_APPLICABLE) else 1)
+                for cp, case_id, st, owner in self.steps
+            ],
+        )  # fmt: skip
+        _insert(
+            CaseEvent,
+            ["case_id", "code", "at", "recorded_by_id", "note", "created_at"],
+            [(c, code, when(t), by, "", when(t)) for c, code, t, by in self.events],
+        )
+        counts = {
+            "case protocols": len(self.protocols), "protocol steps": len(self.steps),
+            "protocol records": len(self.artefacts), "protocol events": len(self.events),
+        }  # fmt: skip
+        self.reset()
+        return counts
+
+
+@contextlib.contextmanager
+def _bulk_load_cache(mib: int = 512) -> Iterator[None]:
+    """SQLite: a larger page cache while loading (the indexes of a few million rows outgrow the
+    usual 64 MiB and every insert would go to the file); set back afterwards."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = {-1024 * int(mib)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def _db_datetime() -> Callable[[dt.datetime | None], object]:
+    """Aware datetimes as the database driver takes them (what Django's backend would send)."""
+    if connection.vendor == "sqlite":  # naive UTC text, as ``adapt_datetimefield_value`` writes it
+        return lambda v: None if v is None else v.astimezone(dt.UTC).isoformat(" ")[:-6]  # no "+00:00"
+    return lambda v: v
+
+
+def _reserve_ids(model, n: int) -> list[int]:
+    """``n`` primary keys for rows written with explicit ids."""
+    if n == 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # taken from the sequence: safe beside other writers
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: the batch's transaction already holds the write lock, no one else inserts.
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        first = cursor.fetchone()[0] + 1
+    return list(range(first, first + n))
+
+
+def _insert(model, columns: list[str], rows: list[tuple], chunk: int = 5000) -> None:
+    """Plain rows into ``model``'s table: ``COPY`` on PostgreSQL (an ``executemany`` there is one
+    statement per row), ``executemany`` on SQLite (where that is what a bulk insert is)."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    table, names = qn(model._meta.db_table), ", ".join(qn(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+        for start in range(0, len(rows), chunk):
+            cursor.executemany(sql, rows[start : start + chunk])

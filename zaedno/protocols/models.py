@@ -225,10 +225,25 @@ class CaseStep(models.Model):
         indexes = [
             models.Index(fields=["case", "status"]),
             models.Index(fields=["owner_user", "status", "due_at"]),
-            # The deadline scan: open steps by each threshold.
-            models.Index(fields=["status", "remind_at"], name="case_step_remind"),
-            models.Index(fields=["status", "due_at"], name="case_step_due"),
-            models.Index(fields=["status", "escalate_at"], name="case_step_escalate"),
+            # The deadline scan: steps by each threshold, only while that phase is still to do (a
+            # step leaves the index when it is handled, so a scan reads what is pending, not every
+            # overdue step already escalated). The condition has no status: SQLite only uses a
+            # partial index when the query repeats its literals, and the scan's status is a parameter.
+            models.Index(
+                fields=["status", "remind_at", "id"],
+                condition=models.Q(reminder_sent_at__isnull=True),
+                name="case_step_remind",
+            ),
+            models.Index(
+                fields=["status", "due_at", "id"],
+                condition=models.Q(due_notice_sent_at__isnull=True),
+                name="case_step_due",
+            ),
+            models.Index(
+                fields=["status", "escalate_at", "id"],
+                condition=models.Q(escalated_at__isnull=True),
+                name="case_step_escalate",
+            ),
         ]
 
     def __str__(self) -> str:

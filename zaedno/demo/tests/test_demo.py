@@ -1,13 +1,17 @@
-"""``zaedno demo --no-serve``: the Veliko Tarnovo data set, its personas, and a rerun that reuses it."""
+"""``zaedno demo --no-serve``: the Veliko Tarnovo data set, its personas, its protocol story, and a
+rerun that reuses it."""
 
 import datetime as dt
+import re
+from collections import Counter
 from io import StringIO
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
-from django.db.models import Count
+from django.db import transaction
+from django.db.models import Count, F
 from django.test import override_settings
 from django.utils import timezone
 from stdnum.bg import egn as stdnum_egn
@@ -29,7 +33,11 @@ from zaedno.cases.models import (
 )
 from zaedno.children.identifiers import egn_birth_date, egn_sex
 from zaedno.children.models import Child, Relative
+from zaedno.notifications.models import Notification
 from zaedno.organisations.models import Organisation, OrganisationKind, Sector
+from zaedno.protocols.models import CaseArtefact, CaseEvent, CaseStep, Compliance, StepStatus
+from zaedno.protocols.queries import compliance_counts, my_work
+from zaedno.protocols.scan import deadline_scan
 
 PERSONAS = ["ivanova", "petrov", "georgieva", "dimitrova", "stoyanov", "nikolova", "koleva", "todorov", "angelova", "admin"]  # fmt: skip
 
@@ -40,6 +48,19 @@ def run_demo() -> str:
     return out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup, django_db_blocker):
+    """The data set, loaded once for the tests that only read it (rolled back afterwards)."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield run_demo()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 def membership(username):
     return Membership.objects.select_related("organisation", "organisation__municipality").get(
         user__username=username
@@ -47,8 +68,8 @@ def membership(username):
 
 
 @pytest.mark.django_db
-def test_demo_loads_personas_organisations_children_and_cases():
-    output = run_demo()
+def test_demo_loads_personas_organisations_children_and_cases(demo_output):
+    output = demo_output
 
     # The logins and the password are printed.
     for username in PERSONAS:
@@ -148,3 +169,73 @@ def test_demo_rerun_reuses_the_data():
         output = run_demo()
         assert "another-demo-pass" in output
     assert authenticate(username="petrov", password="another-demo-pass") is not None
+
+
+# --- the protocol story: steps in every compliance state, and "my work" worth showing ---
+
+CYRILLIC = re.compile(r"[А-Яа-я]")
+UPCOMING = {Compliance.DUE_SOON, Compliance.ON_TRACK}
+
+
+@pytest.mark.django_db
+def test_every_compliance_state_occurs(demo_output):
+    now = timezone.now()
+    by_municipality = compliance_counts(CaseStep.objects.all(), now, "case__municipality")
+    seen = Counter()
+    for counts in by_municipality.values():
+        seen.update(counts)
+    assert set(seen) == set(Compliance.values), seen
+    # The SQL and the Python reading agree.
+    assert Counter(s.compliance(now) for s in CaseStep.objects.all()) == seen
+    # Older cases: mostly done, mostly on time.
+    assert seen[Compliance.DONE_ON_TIME] > 3 * seen[Compliance.DONE_LATE] > 0
+    assert seen[Compliance.DONE_ON_TIME] > seen[Compliance.OVERDUE] + seen[Compliance.WAITING]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["ivanova", "stoyanov"])
+def test_persona_leads_have_overdue_and_upcoming_work(demo_output, username):
+    work = my_work(User.objects.get(username=username))
+    states = Counter(item.state for item in work.own)
+    assert states[Compliance.OVERDUE] >= 1, states
+    assert sum(states[s] for s in UPCOMING) >= 1, states
+    if username == "ivanova":  # a signal whose check is due within the day
+        assert states[Compliance.DUE_SOON] >= 1, states
+
+
+@pytest.mark.django_db
+def test_steps_are_done_with_evidence_reasons_and_events(demo_output):
+    now = timezone.now()
+    artefacts = CaseArtefact.objects.all()
+    assert artefacts.count() >= 200
+    assert all(CYRILLIC.search(a.evidence) for a in artefacts)
+    # Back-dated, never in the future, never before the case's signal.
+    assert not artefacts.filter(at__gt=now).exists()
+    assert not artefacts.filter(at__gt=F("created_at")).exists()
+    assert not artefacts.filter(at__lt=F("case__signals__received_at")).exists()
+    assert not CaseStep.objects.filter(status=StepStatus.DONE, completed_at__lt=F("started_at")).exists()
+    not_applicable = CaseStep.objects.filter(status=StepStatus.NOT_APPLICABLE)
+    assert not_applicable.count() >= 3
+    assert all(len(s.not_applicable_reason) > 20 for s in not_applicable)
+    # A social service started (its own protocol attached) and a crisis was identified.
+    assert CaseEvent.objects.filter(code="service_started").exists()
+    assert CaseStep.objects.filter(case_protocol__version__definition__code="social_service_support").exists()
+    assert CaseStep.objects.filter(step_code="crisis_intervention", status=StepStatus.DONE).exists()
+    # Follow-up and closure: reviews done, closed cases with nothing left open.
+    assert CaseStep.objects.filter(step_code="follow_up_review", status=StepStatus.DONE).exists()
+    assert CaseStep.objects.filter(step_code="closure_notified", status=StepStatus.DONE).exists()
+    closed = CaseStep.objects.filter(case__status=CaseStatus.CLOSED)
+    assert closed.filter(status=StepStatus.ENDED).exists()
+    assert not closed.filter(status__in=[StepStatus.OPEN, StepStatus.WAITING]).exists()
+    # Reminders and escalations went out in the history, on their dates.
+    sent = Notification.objects.filter(kind__startswith="protocol.")
+    assert sent.filter(kind="protocol.escalate").exists() and sent.filter(kind="protocol.remind").exists()
+    assert not sent.filter(created_at__gt=now).exists()
+    assert TimelineEntry.objects.filter(kind="protocol").count() >= Case.objects.count()
+
+
+@pytest.mark.django_db
+def test_deadline_scan_runs_on_the_demo(demo_output):
+    result = deadline_scan(timezone.now())
+    assert result.notifications >= 0
+    assert deadline_scan(timezone.now()).notifications == 0  # each reminder once

@@ -1,4 +1,5 @@
-"""``zaedno seed``: valid, varied synthetic data in bulk, with an intact audit chain."""
+"""``zaedno seed``: valid, varied synthetic data in bulk, with an intact audit chain and the protocol
+steps the engine would have written."""
 
 from collections import Counter
 from io import StringIO
@@ -7,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, F, Q
-from django.utils import translation
+from django.utils import timezone, translation
 from stdnum.bg import egn as stdnum_egn
 from stdnum.bg import pnf as stdnum_pnf
 
@@ -17,6 +18,18 @@ from zaedno.cases.models import Case, CaseStatus, Signal, TeamMember, TeamRole, 
 from zaedno.children.identifiers import egn_birth_date, egn_sex
 from zaedno.children.models import Child
 from zaedno.organisations.models import Organisation, Sector
+from zaedno.protocols.calendar import deadline_for
+from zaedno.protocols.engine import escalation_delay, reminder_lead, step_def
+from zaedno.protocols.models import (
+    CaseArtefact,
+    CaseEvent,
+    CaseProtocol,
+    CaseStep,
+    Compliance,
+    ProtocolVersion,
+    StepStatus,
+)
+from zaedno.protocols.scan import deadline_scan
 
 
 def seed(*args: str) -> str:
@@ -101,3 +114,70 @@ def test_seed_other_municipality_and_errors():
         seed("--children", "5", "--municipality", "XXX99")
     with pytest.raises(CommandError, match="at least 1"):
         seed("--children", "0")
+
+
+@pytest.mark.django_db
+def test_seed_writes_protocol_steps_as_the_engine_would():
+    seed("--children", "200")
+    now = timezone.now()
+    cases = Case.objects.all()
+    current = {v.definition.code: v for v in ProtocolVersion.objects.select_related("definition")}
+    violence = set(Signal.objects.filter(category="violence").values_list("case_id", flat=True))
+    assert violence
+    # One protocol per case and protocol that applies, on the current version.
+    attached = Counter(CaseProtocol.objects.values_list("version__definition__code", flat=True))
+    assert attached == {"multisector": cases.count(), "coordination_mechanism": len(violence)}
+    assert (
+        set(
+            CaseProtocol.objects.filter(version__definition__code="coordination_mechanism").values_list(
+                "case_id", flat=True
+            )
+        )
+        == violence
+    )
+    assert not CaseProtocol.objects.exclude(version__in=current.values()).exists()
+
+    # Steps in many states: older cases mostly done, open ones with work still to do.
+    states = Counter(s.compliance(now) for s in CaseStep.objects.all())
+    for state in (Compliance.DONE_ON_TIME, Compliance.DONE_LATE, Compliance.ON_TRACK, Compliance.OVERDUE,
+                  Compliance.WAITING, Compliance.ENDED, Compliance.NOT_APPLICABLE):  # fmt: skip
+        assert states[state] > 0, (state, states)
+    assert states[Compliance.DONE_ON_TIME] > 3 * states[Compliance.DONE_LATE]
+    assert not CaseStep.objects.filter(
+        case__status=CaseStatus.CLOSED, status__in=[StepStatus.OPEN, StepStatus.WAITING]
+    ).exists()
+
+    # The engine's clocks and owners; every done step has its record on the same case.
+    for step in CaseStep.objects.filter(status=StepStatus.OPEN, occurrence=1).select_related(
+        "case", "case_protocol__version"
+    )[:200]:
+        deadline = step_def(step).body["deadline"]
+        assert step.due_at == deadline_for(step.started_at, deadline)
+        span = step.due_at - step.started_at
+        assert step.remind_at == step.due_at - reminder_lead(span)
+        assert step.escalate_at == step.due_at + escalation_delay(span)
+        if step.owner_role in ("case_lead", "team", "signal_recipient"):
+            assert step.owner_user_id == step.case.lead_id
+    done = CaseStep.objects.filter(status=StepStatus.DONE)
+    assert not done.filter(artefact__isnull=True).exists()
+    assert not done.exclude(artefact__case_id=F("case_id")).exists()
+    assert not done.exclude(artefact__at=F("completed_at")).exists()
+    assert not done.filter(completed_at__lt=F("started_at")).exists()
+    assert not CaseArtefact.objects.filter(at__gt=now).exists()
+    # A record of a signal check completes both protocols' checks, as artefact_record does.
+    assert (
+        CaseArtefact.objects.filter(artefact="signal_checked").count()
+        == cases.count()
+        - CaseStep.objects.filter(
+            step_code="signal_checked", case_protocol__version__definition__code="multisector"
+        )
+        .exclude(status=StepStatus.DONE)
+        .count()
+    )
+    assert CaseEvent.objects.filter(code="signal_received").count() == cases.count()
+
+    # The deadline scan runs on it: the overdue steps are escalated, once.
+    result = deadline_scan(now)
+    assert result.escalated > 0 and result.notifications > 0
+    assert deadline_scan(now).notifications == 0
+    assert audit_verify().ok
