@@ -33,3 +33,11 @@ def protocols(db):
     result = protocol_sync(ctx=AuditContext.system())
     assert not result.errors, result.errors
     return {v.definition.code: v for v in result.loaded}
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """A headless Chromium (see ``zaedno.core.browser``); skipped without one, except in CI."""
+    from zaedno.core.browser import launch_chromium
+
+    yield from launch_chromium(monkeypatch)

@@ -8,60 +8,18 @@ phone-sized screen. Screenshots go to ``test-artifacts/screenshots/`` (kept by C
 from __future__ import annotations
 
 import datetime as dt
-import os
-import threading
-from pathlib import Path
 
 import pytest
 from django.db import connections
 
 from zaedno.cases.models import Case, TeamMember
 from zaedno.children.identifiers import make_egn
+from zaedno.core.browser import shot
 from zaedno.core.testing import PASSWORD
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
 
 # A live server in another thread needs committed data; the flush afterwards must restore the
 # EKATTE reference data loaded by migrations, hence the serialized rollback.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    if not CHROMIUM.exists():
-        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + ": browser tests must run in CI")
-        pytest.skip(message)
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are
-    # still synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
-    # Closing the browser ends its keep-alive connections; let the live server's request threads
-    # finish and close their database connections before the test database is flushed/dropped.
-    for thread in threading.enumerate():
-        if "process_request_thread" in thread.name:
-            thread.join(timeout=5)
-
-
-def shot(page, name: str, *, full_page: bool = True) -> None:
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 def test_main_journey(django_db_setup, browser, live_server, bare_world):
