@@ -20,7 +20,6 @@ re-resolved when the team changes (:func:`steps_reassign`).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -97,32 +96,23 @@ class StepDef:
         return self.body["title"]
 
 
-def _steps_of(version_id: int, sha256: str, body_json: str) -> dict[str, StepDef]:
-    body = json.loads(body_json)
-    out: dict[str, StepDef] = {}
-    position = 0
-    for stage in body["stages"]:
-        for step in stage["steps"]:
-            out[step["code"]] = StepDef(step["code"], stage["code"], position, step)
-            position += 1
-    return out
+# Keyed by (pk, sha256): a loaded version never changes, and the digest keeps a reused pk (test
+# databases roll back) from returning another version's steps.
+_STEPS: dict[tuple[int, str], dict[str, StepDef]] = {}
 
 
 def steps_of(version: ProtocolVersion) -> dict[str, StepDef]:
-    """The steps of a version by code (cached: a loaded version never changes)."""
-    return _steps_of_cached(version)
-
-
-def _steps_of_cached(version: ProtocolVersion) -> dict[str, StepDef]:
+    """The steps of a version by code, in order (cached: a loaded version never changes)."""
     key = (version.pk, version.sha256)
-    hit = _STEPS.get(key)
-    if hit is None:
-        hit = _steps_of(version.pk, version.sha256, json.dumps(version.body))
-        _STEPS[key] = hit
-    return hit
-
-
-_STEPS: dict[tuple[int, str], dict[str, StepDef]] = {}
+    if key not in _STEPS:
+        out: dict[str, StepDef] = {}
+        position = 0
+        for stage in version.body["stages"]:
+            for step in stage["steps"]:
+                out[step["code"]] = StepDef(step["code"], stage["code"], position, step)
+                position += 1
+        _STEPS[key] = out
+    return _STEPS[key]
 
 
 def step_def(step: CaseStep) -> StepDef:
