@@ -61,6 +61,12 @@ INSTALLED_APPS = [
     "zaedno.cases",
     "zaedno.notifications",
     "zaedno.protocols",
+    "zaedno.meetings",
+    "zaedno.tools",
+    "zaedno.assessments",
+    "zaedno.profiles",
+    "zaedno.plans",
+    "zaedno.documents",
     "zaedno.api",
     "zaedno.demo",
 ]

@@ -15,6 +15,12 @@ urlpatterns = [
     path("children/", include("zaedno.children.urls")),
     path("notifications/", include("zaedno.notifications.urls")),
     path("", include("zaedno.protocols.urls")),
+    path("", include("zaedno.meetings.urls")),
+    path("", include("zaedno.tools.urls")),
+    path("", include("zaedno.assessments.urls")),
+    path("", include("zaedno.profiles.urls")),
+    path("", include("zaedno.plans.urls")),
+    path("", include("zaedno.documents.urls")),
     path("api/v1/", include("zaedno.api.urls")),
     path(f"{settings.ZAEDNO_ADMIN_PATH}/", admin.site.urls),
 ]

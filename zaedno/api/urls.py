@@ -3,6 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from zaedno.api import urls_assessments, urls_meetings, urls_plans, urls_profiles, urls_tools
 from zaedno.api.views import cases, children, directory, notifications, protocols
 
 app_name = "api"
@@ -50,3 +51,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(api_version="1.0.0"), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
+# Case work (issue 4): each app keeps its routes in its own module.
+for _module in (urls_meetings, urls_tools, urls_assessments, urls_profiles, urls_plans):
+    urlpatterns += _module.urlpatterns

@@ -20,6 +20,7 @@ from zaedno.cases.forms import (
     apply_service_errors,
 )
 from zaedno.cases.models import SECTION_SENSITIVITY, NoteSection, Sensitivity
+from zaedno.core.panels import case_panels
 from zaedno.protocols.queries import case_protocol_summary
 
 VIEWERS_SHOWN = 50
@@ -102,6 +103,7 @@ def _case_page(request, access, *, note_form=None, status=200):
         "emergency": access.via == Via.BREAK_GLASS,
         "now": timezone.now(),
         "protocol": case_protocol_summary(access),
+        "panels": case_panels(access, timezone.now()),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 

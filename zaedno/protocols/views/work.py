@@ -9,6 +9,7 @@ from django.utils import timezone
 from zaedno.accounts.models import Membership, Role
 from zaedno.audit.services import AuditContext
 from zaedno.cases.queries import audit_case_list
+from zaedno.core.panels import compliance_panels, work_panels
 from zaedno.organisations.models import Organisation
 from zaedno.places.models import Municipality
 from zaedno.protocols import engine
@@ -47,6 +48,7 @@ def my_work_page(request):
         "others_count": len(work.others),
         "truncated": work.truncated,
         "limit": work.limit,
+        "panels": work_panels(request.user, now),
     }
     return render(request, "protocols/my_work.html", context)
 
@@ -112,5 +114,6 @@ def compliance_page(request):
             {m.pk: str(m) for m in Municipality.objects.filter(pk__in=municipalities)},
         ),
         "is_manager": is_manager,
+        "panels": compliance_panels(request.user, orgs, municipalities, now),
     }
     return render(request, "protocols/compliance.html", context)
