@@ -33,6 +33,15 @@ COMPLIANCE_PANELS = [
     "zaedno.meetings.panels.compliance_panel",
 ]
 
+# (access) -> list of {"title", "date", "url", "pdf_url"}: the case's printable documents, listed
+# on its documents page (minutes, assessments, plans, tools, the family sheet).
+DOCUMENT_SOURCES = [
+    "zaedno.meetings.panels.documents",
+    "zaedno.assessments.panels.documents",
+    "zaedno.plans.panels.documents",
+    "zaedno.tools.panels.documents",
+]
+
 
 @cache
 def _load(paths: tuple[str, ...]):
@@ -53,3 +62,10 @@ def work_panels(user, now) -> list[dict]:
 
 def compliance_panels(user, organisations, municipalities, now) -> list[dict]:
     return _collect(COMPLIANCE_PANELS, user, organisations, municipalities, now)
+
+
+def case_documents(access) -> list[dict]:
+    out: list[dict] = []
+    for fn in _load(tuple(DOCUMENT_SOURCES)):
+        out.extend(fn(access) or [])
+    return out

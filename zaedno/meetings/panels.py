@@ -13,3 +13,8 @@ def work_panel(user, now):
 
 def compliance_panel(user, organisations, municipalities, now):
     return None
+
+
+def documents(access) -> list[dict]:
+    """Printable documents of the case: {"title", "date", "url", "pdf_url"}."""
+    return []
