@@ -1,0 +1,87 @@
+"""The documents page and the plain-language information sheet for the family."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from zaedno.audit.models import AuditEvent
+from zaedno.core.testing import PASSWORD
+from zaedno.documents.pdf import pdf_filename
+from zaedno.documents.testing import pdf_text
+from zaedno.meetings.models import Decision, Meeting, MeetingKind, Participant, ResponsibleKind
+
+pytestmark = pytest.mark.django_db
+OUTSIDERS = ["georgieva", "angelova", "dimitrova", "koleva", "todorov", "admin"]
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def meeting(world):
+    now = timezone.now()
+    m = Meeting.objects.create(
+        case=world.case, kind=MeetingKind.CONFERENCE_PLANNING, starts_at=now + dt.timedelta(days=3),
+        ends_at=now + dt.timedelta(days=3, hours=1), place="ОЗД, стая 12", chair=world.ivanova,
+        created_by=world.ivanova, created_at=now,
+    )  # fmt: skip
+    Participant.objects.create(meeting=m, name="Анна Стефанова", role="parent")
+    Decision.objects.create(
+        case=world.case, meeting=m, number=1, text="Майката води Георги на консултация при психолог",
+        responsible_kind=ResponsibleKind.PARENT, responsible_name="Анна Стефанова (майка)",
+        due_on=timezone.localdate() + dt.timedelta(days=10), created_by=world.ivanova, created_at=now,
+    )  # fmt: skip
+    return m
+
+
+def test_the_sheet_names_the_team_next_meeting_family_tasks_and_rights(client, world, meeting):
+    page = login(client, world.ivanova).get(reverse("documents:family_sheet", args=[world.case.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Георги" in html and "Иванова" in html and "Петров" in html
+    assert "ОЗД, стая 12" in html
+    assert "консултация при психолог" in html
+    assert "116 111" in html
+    # Nothing from the sensitive parts of the case: not the signal, not the notes.
+    assert "ТАЙНО" not in html
+    assert AuditEvent.objects.filter(action="documents.family_sheet", case_id=world.case.pk).exists()
+
+
+def test_the_sheet_pdf_is_cyrillic_and_in_english_on_request(client, world, meeting):
+    c = login(client, world.petrov)
+    response = c.get(reverse("documents:family_sheet_pdf", args=[world.case.pk]) + "?lang=bg")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+    text = pdf_text(response.content)
+    assert "Информация за семейството" in text or "Заедно за Георги" in text
+    assert "Мария Иванова" in text
+    assert "116 111" in text
+    assert "ТАЙНО" not in text
+    english = pdf_text(
+        c.get(reverse("documents:family_sheet_pdf", args=[world.case.pk]) + "?lang=en").content
+    )
+    assert "Your rights" in english
+    assert "Мария Иванова" in english  # names stay as written
+
+
+def test_the_documents_page_lists_the_family_sheet(client, world):
+    page = login(client, world.ivanova).get(reverse("documents:list", args=[world.case.pk]))
+    assert page.status_code == 200
+    assert reverse("documents:family_sheet_pdf", args=[world.case.pk]) in page.content.decode()
+
+
+@pytest.mark.parametrize("name", OUTSIDERS)
+def test_outsiders_get_404_on_every_document_page(client, world, name):
+    c = login(client, getattr(world, name))
+    for url_name in ("documents:list", "documents:family_sheet", "documents:family_sheet_pdf"):
+        assert c.get(reverse(url_name, args=[world.case.pk])).status_code == 404
+        assert c.get(reverse(url_name, args=[999999])).status_code == 404
+
+
+def test_pdf_file_names_are_ascii():
+    assert pdf_filename("Протокол", "ВТ-2026-0001") == "Protokol-Vt-2026-0001.pdf"
