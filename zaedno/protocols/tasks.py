@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django_tasks import task
 
 from zaedno.protocols.scan import deadline_scan
@@ -9,5 +10,9 @@ from zaedno.protocols.scan import deadline_scan
 
 @task()
 def deadline_scan_task() -> str:
-    """Send the reminders, deadline notices and escalations that are due now."""
-    return str(deadline_scan())
+    """Send the reminders, deadline notices and escalations that are due now (protocol steps,
+    then meeting decisions)."""
+    from zaedno.meetings.scan import decision_scan
+
+    now = timezone.now()
+    return f"{deadline_scan(now)}; {decision_scan(now)}"
