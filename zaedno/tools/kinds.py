@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zaedno.tools.models import ToolKind
 
+
 def _text(label, help_text="", required=False, rows=3):
     return forms.CharField(
         label=label,
@@ -39,12 +40,12 @@ class ToolDataForm(forms.Form):
 class ThinkingTogetherForm(ToolDataForm):
     participants = _line(_("Who is thinking together"), max_length=300)
     task = _text(
-        _("1. Mark the task"),
+        _("The task"),
         _("What do I need help with? What should we have at the end of this talk?"),
         required=True,
     )
     case_statement = _text(
-        _("2. State the case"),
+        _("The case"),
         _("Briefly, only the facts that matter for this task."),
         required=True,
         rows=4,
@@ -56,7 +57,7 @@ class ThinkingTogetherForm(ToolDataForm):
         _("The network"), _("What might the other professionals be feeling and thinking?")
     )
     decision = _text(
-        _("4. Return to purpose: decision or next step"),
+        _("Decision or next step"),
         _("Did we answer the task? What will be done next, by whom?"),
         required=True,
     )
@@ -66,7 +67,9 @@ class ThinkingTogetherForm(ToolDataForm):
         parts = ("mentalize_worker", "mentalize_child", "mentalize_family", "mentalize_network")
         if not any((data.get(p) or "").strip() for p in parts) and not self.errors:
             raise ValidationError(
-                _("Mentalize the moment: write at least one view (the worker, the child, the family or the network).")
+                _(
+                    "Mentalize the moment: write at least one view (the worker, the child, the family or the network)."
+                )
             )
         return data
 
@@ -185,7 +188,15 @@ class SafetyMapForm(ToolDataForm):
 
     def clean(self):
         data = super().clean()
-        keys = ("harm", "danger", "complicating", "strengths", "existing_safety", "safety_goals", "next_steps")
+        keys = (
+            "harm",
+            "danger",
+            "complicating",
+            "strengths",
+            "existing_safety",
+            "safety_goals",
+            "next_steps",
+        )
         if not any((data.get(k) or "").strip() for k in keys) and not self.errors:
             raise ValidationError(
                 _("Write at least one thing: what worries us, what is working well, or what needs to happen.")
@@ -264,10 +275,13 @@ class Rows:
 
 @dataclass(frozen=True)
 class Kind:
+    """A tool: its main form, what it is for, its lists of people, and how its fields are grouped."""
+
     code: str
     form: type[ToolDataForm]
     purpose: str
     rows: tuple[Rows, ...] = field(default_factory=tuple)
+    layout: tuple[tuple[str, tuple[str, ...]], ...] = field(default_factory=tuple)
 
     @property
     def label(self) -> str:
@@ -280,12 +294,25 @@ KINDS: dict[str, Kind] = {
         Kind(
             ToolKind.THINKING_TOGETHER,
             ThinkingTogetherForm,
-            _("A short structured talk with a colleague when you are stuck: task, case, each view, next step."),
+            _(
+                "A short structured talk with a colleague when you are stuck: task, case, each view, next step."
+            ),
+            layout=(
+                (_("1. Mark the task"), ("participants", "task")),
+                (_("2. State the case"), ("case_statement",)),
+                (
+                    _("3. Mentalize the moment"),
+                    ("mentalize_worker", "mentalize_child", "mentalize_family", "mentalize_network"),
+                ),
+                (_("4. Return to purpose"), ("decision",)),
+            ),
         ),
         Kind(
             ToolKind.DISINTEGRATION_GRID,
             DisintegrationGridForm,
-            _("See where the network (parents included) agrees or pulls apart: each person's view of the problem."),
+            _(
+                "See where the network (parents included) agrees or pulls apart: each person's view of the problem."
+            ),
             rows=(
                 Rows(
                     "rows",
@@ -301,7 +328,9 @@ KINDS: dict[str, Kind] = {
         Kind(
             ToolKind.NETWORK_MAP,
             NetworkMapForm,
-            _("Draw the child's world: family, friends, community and services, how close, where there is conflict."),
+            _(
+                "Draw the child's world: family, friends, community and services, how close, where there is conflict."
+            ),
             rows=(
                 Rows(
                     "people",
@@ -333,7 +362,15 @@ KINDS: dict[str, Kind] = {
         Kind(
             ToolKind.SAFETY_MAP,
             SafetyMapForm,
-            _("Map worries, what is working well and what needs to happen; everyone rates safety from 0 to 10."),
+            _(
+                "Map worries, what is working well and what needs to happen; everyone rates safety from 0 to 10."
+            ),
+            layout=(
+                (_("What are we worried about?"), ("harm", "danger", "complicating")),
+                (_("What is working well?"), ("strengths", "existing_safety")),
+                (_("What needs to happen?"), ("safety_goals", "next_steps")),
+                (_("Safety scale"), ("scale_question",)),
+            ),
             rows=(
                 Rows(
                     "ratings",
@@ -348,6 +385,10 @@ KINDS: dict[str, Kind] = {
             ToolKind.SAFE_FAMILY,
             SafeFamilyForm,
             _("Look at the family in seven areas, starting from what it does well, with evidence."),
+            layout=(
+                *((label, tuple(f"{code}_{part}" for part, _p in AREA_PARTS)) for code, label in AREAS),
+                (_("The family's view and summary"), ("family_view", "summary")),
+            ),
         ),
     )
 }
@@ -399,6 +440,13 @@ class BoundTool:
 
     def row_errors(self, name: str) -> list[str]:
         return self._row_errors.get(name, [])
+
+    @property
+    def groups(self) -> list[tuple[str, list]]:
+        """The main form's fields in the tool's sections (one untitled section without a layout)."""
+        if not self.kind.layout:
+            return [("", [self.form[name] for name in self.form.fields])]
+        return [(heading, [self.form[name] for name in names]) for heading, names in self.kind.layout]
 
     @property
     def sections(self) -> list[tuple[Rows, forms.BaseFormSet, list[str]]]:

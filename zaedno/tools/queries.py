@@ -90,7 +90,11 @@ def sees(access: CaseAccess, version: ToolVersion) -> bool:
 
 def case_meetings(access: CaseAccess):
     """The meetings of the case a tool may be linked to (not the cancelled ones), newest first."""
-    return Meeting.objects.filter(case=access.case).exclude(status=MeetingStatus.CANCELLED).order_by("-starts_at")
+    return (
+        Meeting.objects.filter(case=access.case)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("-starts_at")
+    )
 
 
 def audit_tool_read(

@@ -84,7 +84,13 @@ def tool_create(
     document.full_clean()
     document.save()
     version = _add_version(
-        ctx=ctx, access=access, document=document, data=clean, meeting=meeting, sensitivity=sensitivity, number=1
+        ctx=ctx,
+        access=access,
+        document=document,
+        data=clean,
+        meeting=meeting,
+        sensitivity=sensitivity,
+        number=1,
     )
     audit_record(
         ctx=ctx, action="tool.create", case_id=access.case.pk, object_type="tool_document", object_id=document.pk,

@@ -67,9 +67,7 @@ def network_map_svg(centre: str, people: list[dict], *, title: str = "") -> str:
     for key, label in CLOSENESS:
         r = RING[key]
         out.append(f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="none" stroke="#c9d1d9" stroke-width="1"/>')
-        out.append(
-            f'<text x="{cx + 4}" y="{cy - r + 12}" font-size="10" fill="#7a8590">{_t(label)}</text>'
-        )
+        out.append(f'<text x="{cx + 4}" y="{cy - r + 12}" font-size="10" fill="#7a8590">{_t(label)}</text>')
     sector = 2 * math.pi / len(GROUPS)
     outer = RING["distant"] + 45
     for i, (key, label) in enumerate(GROUPS):
