@@ -82,6 +82,13 @@ def _require(condition: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def _profile_refresh(*, ctx: AuditContext, case: Case, trigger: str) -> None:
+    """Recompute the difficult-case profile (imported late: profiles builds on cases)."""
+    from zaedno.profiles.services import profile_refresh
+
+    profile_refresh(ctx=ctx, case=case, trigger=trigger)
+
+
 def _user_orgs(user) -> set[int]:
     return set(Membership.objects.filter(user=user, is_active=True).values_list("organisation_id", flat=True))
 
@@ -166,6 +173,7 @@ def case_open(
         details={"child": child.pk, "signal": sig.pk, "category": signal.category},
     )  # fmt: skip
     protocol_engine.case_started(ctx=ctx, case=case, signal_at=sig.received_at, opened_at=now)
+    _profile_refresh(ctx=ctx, case=case, trigger="case_opened")
     if lead.pk != actor.pk:
         notification_send(
             user=lead, kind="case.assigned", case_id=case.pk, url=reverse("cases:detail", args=[case.pk]),
@@ -215,6 +223,7 @@ def team_member_add(
         details={"user": user.pk, "organisation": organisation.pk, "role": role, "sharing_level": int(sharing_level)},
     )  # fmt: skip
     protocol_engine.steps_reassign(ctx=ctx, case=case)
+    _profile_refresh(ctx=ctx, case=case, trigger="team_changed")
     notification_send(
         user=user, kind="team.added", case_id=case.pk, url=reverse("cases:detail", args=[case.pk]),
         title=gettext_noop("You were added to the team of case %(number)s"), params={"number": case.number},
@@ -255,6 +264,7 @@ def team_member_remove(
         reason=reason.strip(),
     )  # fmt: skip
     protocol_engine.steps_reassign(ctx=ctx, case=access.case)
+    _profile_refresh(ctx=ctx, case=access.case, trigger="team_changed")
     return member
 
 

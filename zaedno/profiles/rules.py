@@ -1,0 +1,101 @@
+"""The rules the criteria file may use, evaluated on one case (see ``criteria.RULES``).
+
+Each rule looks at facts of the case gathered once (the current assessment's significant needs,
+the sectors in the team, the indicators, the signals, the moves) and says whether its criterion
+is met, with the facts that made it so — the "why" the profile page shows. Facts are stored as
+codes (``domain:health``, ``sector:police``, ``indicator:refusal_of_help``, ``signal:violence``)
+and translated when shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from zaedno.cases.models import Case, Signal, TeamMember
+from zaedno.profiles.criteria import Criteria, Criterion
+from zaedno.profiles.models import Indicator
+
+
+def moves_in_last_12_months(case: Case) -> int:
+    """Moves of the child between services and schools in the last 12 months.
+
+    The episodes of services and schools (which service or school the child attended, from when
+    to when) come in a later issue; until then no move is known and this returns 0, so the
+    criterion "moves between services" is never met. Replace the body when episodes exist.
+    """
+    return 0
+
+
+@dataclass
+class CaseFacts:
+    """What the rules look at, read once per case."""
+
+    significant_domains: list[str]
+    team_sectors: list[str]
+    indicators: list[str]
+    signal_categories: list[str]
+    moves: int
+
+
+def case_facts(case: Case) -> CaseFacts:
+    from zaedno.assessments.queries import significant_need_domains
+
+    sectors = (
+        TeamMember.objects.filter(case=case, left_at__isnull=True)
+        .values_list("organisation__sector", flat=True)
+        .distinct()
+    )
+    return CaseFacts(
+        significant_domains=significant_need_domains(case),
+        team_sectors=sorted(set(sectors)),
+        indicators=sorted(
+            Indicator.objects.filter(case=case, withdrawn_at__isnull=True).values_list("kind", flat=True)
+        ),
+        signal_categories=sorted(set(Signal.objects.filter(case=case).values_list("category", flat=True))),
+        moves=moves_in_last_12_months(case),
+    )
+
+
+@dataclass
+class Result:
+    met: bool
+    value: int = 0
+    facts: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"met": self.met, "value": self.value, "facts": self.facts}
+
+
+def _matching_indicators(facts: CaseFacts, wanted: list[str]) -> list[str]:
+    return [f"indicator:{k}" for k in facts.indicators if k in wanted]
+
+
+def evaluate_criterion(criterion: Criterion, facts: CaseFacts) -> Result:
+    p = criterion.params
+    rule = criterion.rule
+    if rule == "significant_needs":
+        n = len(facts.significant_domains)
+        return Result(n >= p["min_domains"], n, [f"domain:{d}" for d in facts.significant_domains])
+    if rule == "team_sectors":
+        n = len(facts.team_sectors)
+        return Result(n >= p["min_sectors"], n, [f"sector:{s}" for s in facts.team_sectors])
+    if rule == "indicator":
+        found = _matching_indicators(facts, p["indicators"])
+        return Result(bool(found), len(found), found)
+    if rule == "signal_or_indicator":
+        found = [f"signal:{c}" for c in facts.signal_categories if c in p["categories"]]
+        found += _matching_indicators(facts, p["indicators"])
+        return Result(bool(found), len(found), found)
+    if rule == "moves_between_services":
+        return Result(facts.moves >= p["min_moves"], facts.moves, [])
+    if rule == "indicator_or_team_sector":
+        found = _matching_indicators(facts, p["indicators"])
+        found += [f"sector:{s}" for s in facts.team_sectors if s in p["sectors"]]
+        return Result(bool(found), len(found), found)
+    raise ValueError(f"unknown rule {rule}")  # the file is validated when loaded
+
+
+def evaluate(case: Case, criteria: Criteria) -> dict[str, Result]:
+    """Each criterion's result on the case, in the file's order."""
+    facts = case_facts(case)
+    return {c.code: evaluate_criterion(c, facts) for c in criteria.criteria}
