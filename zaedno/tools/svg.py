@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from html import escape
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from zaedno.tools.kinds import CLOSENESS, GROUPS
@@ -233,7 +234,7 @@ def safety_chart_svg(series: list[tuple], *, width: int = 640) -> str:
     for (x, y), (_d, m, _r) in zip(mean_pts, series, strict=True):
         out.append(f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="10" height="10" fill="#111"/>')
         out.append(f'<text x="{x:.1f}" y="{y - 9:.1f}" font-size="11" font-weight="bold" text-anchor="middle">'
-                   f"{m:.1f}</text>")  # fmt: skip
+                   f"{number_format(m, 1)}</text>")  # fmt: skip
     # Legend: the mean first, then each person.
     ly = top + plot_h + 44
     entries = [(_("mean"), "#111", "", 3.5), *[
