@@ -33,7 +33,7 @@ class PlanKind(models.TextChoices):
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     AGREED = "agreed", _("agreed")
-    SUPERSEDED = "superseded", _("superseded")
+    SUPERSEDED = "superseded", _("superseded by a newer version")
 
 
 class Plan(models.Model):
@@ -370,7 +370,7 @@ class OutcomeMeasurement(models.Model):
 
 
 class CheckInStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("scheduled")
+    SCHEDULED = "scheduled", _("to do")
     DONE = "done", _("done")
     CANCELLED = "cancelled", _("cancelled")
 

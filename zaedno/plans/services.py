@@ -57,7 +57,7 @@ MSG_AGREED = gettext_noop("Plan %(version)s agreed at the meeting of %(date)s")
 MSG_CONFIRMED = gettext_noop("%(name)s confirmed plan %(version)s")
 MSG_ACTION = gettext_noop("Plan action “%(text)s”: %(status)s")
 MSG_REVIEW = gettext_noop("Plan %(version)s reviewed on %(date)s")
-MSG_FOLLOWUP_SCHEDULED = gettext_noop("%(count)s follow-up check-ins scheduled, the first on %(date)s")
+MSG_FOLLOWUP_SCHEDULED = gettext_noop("Follow-up check-ins scheduled: %(count)s, the first on %(date)s")
 MSG_FOLLOWUP_DONE = gettext_noop("Follow-up check-in of %(date)s done")
 
 # Plans are case work: the standard sharing level (see zaedno.cases.models.Sensitivity).
