@@ -56,10 +56,10 @@ def _zigzag(x1: float, y1: float, x2: float, y2: float, *, step: float = 10, amp
 def network_map_svg(centre: str, people: list[dict], *, title: str = "") -> str:
     """The child at the centre; each person or service in the sector of its group, on the ring of
     its closeness; lines thick for close, dashed for distant, red zig-zag with ✕ for conflict."""
-    size, cx, cy = 760, 380, 380
+    width, size, cx, cy = 900, 760, 450, 380
     legend_h = 150
     out: list[str] = [
-        f'<svg class="network-map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size + legend_h}" '
+        f'<svg class="network-map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {size + legend_h}" '
         f'role="img" aria-labelledby="nm-title" font-family="{FONT}">',
         f'<title id="nm-title">{_t(title or _("Network map"))}</title>',
         '<rect x="0" y="0" width="100%" height="100%" fill="#ffffff"/>',
@@ -68,7 +68,8 @@ def network_map_svg(centre: str, people: list[dict], *, title: str = "") -> str:
     for key, label in CLOSENESS:
         r = RING[key]
         out.append(f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="none" stroke="#c9d1d9" stroke-width="1"/>')
-        out.append(f'<text x="{cx + 4}" y="{cy - r + 12}" font-size="10" fill="#7a8590">{_t(label)}</text>')
+        # On the line between two sectors (straight down), where no one is placed.
+        out.append(f'<text x="{cx + 4}" y="{cy + r - 4}" font-size="10" fill="#7a8590">{_t(label)}</text>')
     sector = 2 * math.pi / len(GROUPS)
     outer = RING["distant"] + 45
     for i, (key, label) in enumerate(GROUPS):
@@ -78,36 +79,38 @@ def network_map_svg(centre: str, people: list[dict], *, title: str = "") -> str:
             'stroke="#e3e8ed" stroke-width="1"/>'
         )
         mid = a + sector / 2
-        lx, ly = cx + (outer + 8) * math.cos(mid), cy + (outer + 8) * math.sin(mid)
-        anchor = "middle" if abs(math.cos(mid)) < 0.3 else ("start" if math.cos(mid) > 0 else "end")
+        lx, ly = cx + (outer + 12) * math.cos(mid), cy + (outer + 12) * math.sin(mid)
         out.append(
-            f'<text x="{lx:.1f}" y="{ly + 4:.1f}" font-size="12" font-weight="bold" text-anchor="{anchor}" '
+            f'<text x="{lx:.1f}" y="{ly + 4:.1f}" font-size="12" font-weight="bold" text-anchor="middle" '
             f'fill="{GROUP_COLOURS[key]}">{_t(label)}</text>'
         )
     # Place the people: within a group's sector, spread out along their ring.
     lines: list[str] = []
     nodes: list[str] = []
     group_index = {key: i for i, (key, _l) in enumerate(GROUPS)}
-    by_slot: dict[tuple[str, str], list[dict]] = {}
+    by_group: dict[str, list[tuple[str, dict]]] = {}
+    order = {key: i for i, (key, _l) in enumerate(CLOSENESS)}
     for person in people:
         group = person.get("group") if person.get("group") in GROUP_COLOURS else "other"
         closeness = person.get("closeness") if person.get("closeness") in RING else "medium"
-        by_slot.setdefault((group, closeness), []).append(person)
-    for (group, closeness), members in by_slot.items():
+        by_group.setdefault(group, []).append((closeness, person))
+    for group, members in by_group.items():
+        # Each member of a group gets its own angle, so no line runs through another person.
+        members.sort(key=lambda m: order[m[0]])
         start = -math.pi / 2 + group_index[group] * sector
-        for j, person in enumerate(members):
+        for j, (closeness, person) in enumerate(members):
             a = start + sector * (j + 1) / (len(members) + 1)
-            r = RING[closeness] + (0 if len(members) < 3 else (14 if j % 2 else -14))
+            r = RING[closeness] + (0 if len(members) < 4 else (12 if j % 2 else -12))
             x, y = cx + r * math.cos(a), cy + r * math.sin(a)
             # The line stops at the child's circle and at the person's dot.
             sx, sy = cx + 34 * math.cos(a), cy + 34 * math.sin(a)
             ex, ey = cx + (r - 9) * math.cos(a), cy + (r - 9) * math.sin(a)
-            width = {"close": 4, "medium": 2, "distant": 1.5}[closeness]
+            stroke = {"close": 4, "medium": 2, "distant": 1.5}[closeness]
             dash = ' stroke-dasharray="6 5"' if closeness == "distant" else ""
             if person.get("conflict"):
                 lines.append(
                     f'<polyline class="conflict" points="{_zigzag(sx, sy, ex, ey)}" fill="none" '
-                    f'stroke="{CONFLICT}" stroke-width="{max(width, 2)}"{dash}/>'
+                    f'stroke="{CONFLICT}" stroke-width="{max(stroke, 2)}"{dash}/>'
                 )
                 mx, my = (sx + ex) / 2, (sy + ey) / 2
                 lines.append(
@@ -117,7 +120,7 @@ def network_map_svg(centre: str, people: list[dict], *, title: str = "") -> str:
             else:
                 lines.append(
                     f'<line x1="{sx:.1f}" y1="{sy:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" stroke="#4a5560" '
-                    f'stroke-width="{width}"{dash}/>'
+                    f'stroke-width="{stroke}"{dash}/>'
                 )
             colour = GROUP_COLOURS[group]
             nodes.append(
@@ -136,15 +139,15 @@ def network_map_svg(centre: str, people: list[dict], *, title: str = "") -> str:
         f"{_t(_short(centre or _('the child'), 16))}</text>"
     )
     out.extend(nodes)
-    out.append(_network_legend(size, legend_h))
+    out.append(_network_legend(width, size, legend_h))
     out.append("</svg>")
     return "\n".join(out)
 
 
-def _network_legend(size: int, height: int) -> str:
+def _network_legend(width: int, size: int, height: int) -> str:
     y0 = size + 10
     parts = [
-        f'<g class="legend"><rect x="10" y="{y0}" width="{size - 20}" height="{height - 20}" fill="#fafbfc" '
+        f'<g class="legend"><rect x="10" y="{y0}" width="{width - 20}" height="{height - 20}" fill="#fafbfc" '
         'stroke="#d8dde3"/>',
         f'<text x="24" y="{y0 + 22}" font-size="12" font-weight="bold">{_t(_("Legend"))}</text>',
     ]
@@ -154,10 +157,10 @@ def _network_legend(size: int, height: int) -> str:
         ('stroke="#4a5560" stroke-width="1.5" stroke-dasharray="6 5"', _("distant")),
     ]
     for i, (attrs, label) in enumerate(samples):
-        x = 24 + i * 150
+        x = 24 + i * 180
         parts.append(f'<line x1="{x}" y1="{y0 + 42}" x2="{x + 50}" y2="{y0 + 42}" {attrs}/>')
         parts.append(f'<text x="{x + 58}" y="{y0 + 46}" font-size="12">{_t(label)}</text>')
-    x = 24 + 3 * 150
+    x = 24 + 3 * 180
     parts.append(
         f'<polyline points="{_zigzag(x, y0 + 42, x + 50, y0 + 42)}" fill="none" stroke="{CONFLICT}" stroke-width="2"/>'
     )
@@ -165,7 +168,7 @@ def _network_legend(size: int, height: int) -> str:
         f'<text x="{x + 58}" y="{y0 + 46}" font-size="12" fill="{CONFLICT}">✕ {_t(_("conflict"))}</text>'
     )
     for i, (key, label) in enumerate(GROUPS):
-        x = 24 + (i % 4) * 180
+        x = 24 + (i % 4) * 215
         y = y0 + 72 + (i // 4) * 24
         parts.append(f'<circle cx="{x + 6}" cy="{y - 4}" r="6" fill="{GROUP_COLOURS[key]}"/>')
         parts.append(f'<text x="{x + 18}" y="{y}" font-size="12">{_t(label)}</text>')
@@ -188,7 +191,7 @@ def safety_chart_svg(series: list[tuple], *, width: int = 640) -> str:
         for name in ratings:
             if name not in names:
                 names.append(name)
-    left, right, top, plot_h = 40, 20, 20, 200
+    left, right, top, plot_h = 50, 50, 20, 200
     legend_rows = (len(names) + 1 + 2) // 3
     height = top + plot_h + 40 + legend_rows * 20 + 10
     plot_w = width - left - right
