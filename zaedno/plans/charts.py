@@ -57,8 +57,10 @@ def line_chart(points: list[dict], *, low: float, high: float, title: str, unit:
     # Date labels: first, last and up to three between.
     shown = days if len(days) <= 5 else [days[round(i * (len(days) - 1) / 4)] for i in range(5)]
     for day in dict.fromkeys(shown):
+        # The first and last labels lean inwards so they are not cut at the edges.
+        anchor = "middle" if first == last else {first: "start", last: "end"}.get(day, "middle")
         parts.append(
-            f'<text x="{x(day):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11" '
+            f'<text x="{x(day):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="{anchor}" font-size="11" '
             f'fill="#555">{day:%d.%m.%Y}</text>'
         )
     series = [
