@@ -12,8 +12,8 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from zaedno.cases.access import CaseAccess, visible_cases
-from zaedno.cases.models import CaseStatus
+from zaedno.cases.access import CaseAccess
+from zaedno.cases.models import CaseStatus, TeamMember
 from zaedno.meetings.models import (
     DECISION_OPEN_STATES,
     Decision,
@@ -119,6 +119,45 @@ def review_decisions(access: CaseAccess, meeting: Meeting, now=None) -> list[Dec
     return _decorate(qs, access, today(now))
 
 
+def case_summary(access: CaseAccess, now=None) -> dict:
+    """For the case page, in one query: decisions open, overdue and in all, and the next meeting
+    (``None`` or a dict with pk, kind, kind_label, starts_at, place)."""
+    from django.db.models import OuterRef, Subquery
+
+    from zaedno.cases.models import Case
+    from zaedno.meetings.models import MeetingKind
+
+    now = now or timezone.now()
+    on = today(now)
+    upcoming = Meeting.objects.filter(
+        case=OuterRef("pk"), status=MeetingStatus.SCHEDULED, ends_at__gte=now
+    ).order_by("starts_at", "id")
+    fields = ("pk", "kind", "starts_at", "place")
+    row = (
+        Case.objects.filter(pk=access.case.pk)
+        .annotate(
+            d_open=Count("decisions", filter=Q(decisions__status__in=DECISION_OPEN_STATES)),
+            d_overdue=Count(
+                "decisions", filter=Q(decisions__status__in=DECISION_OPEN_STATES, decisions__due_on__lt=on)
+            ),
+            d_total=Count("decisions"),
+            **{f"m_{f}": Subquery(upcoming.values(f)[:1]) for f in fields},
+        )
+        .values("d_open", "d_overdue", "d_total", *[f"m_{f}" for f in fields])
+        .get()
+    )
+    meeting = None
+    if row["m_pk"]:
+        meeting = {f: row[f"m_{f}"] for f in fields}
+        meeting["kind_label"] = MeetingKind(meeting["kind"]).label
+    return {
+        "open": row["d_open"],
+        "overdue": row["d_overdue"],
+        "total": row["d_total"],
+        "next_meeting": meeting,
+    }
+
+
 def next_meeting(access: CaseAccess, now=None) -> Meeting | None:
     now = now or timezone.now()
     return (
@@ -215,11 +254,13 @@ def my_decisions(user, now=None, *, limit: int = 200) -> MyDecisions:
     """Open decisions I am responsible for (overdue, due soon, upcoming) and, on the cases I lead,
     overdue decisions others owe — two queries whatever the numbers.
 
-    Only on cases the user still sees: a professional who left the team no longer gets them.
+    Only on cases where the user is still in the team.
     """
     on = today(now)
+    # Still in the team (or leading the case): a professional who left no longer owes it here.
+    in_team = TeamMember.objects.filter(user=user, left_at__isnull=True).values("case_id")
     own = list(
-        _work_qs(on).filter(responsible_user=user, case__in=visible_cases(user).values("pk"))[: limit + 1]
+        _work_qs(on).filter(Q(case__lead=user) | Q(case__in=in_team), responsible_user=user)[: limit + 1]
     )
     others = list(
         _work_qs(on).filter(case__lead=user, due_on__lt=on).exclude(responsible_user=user)[: limit + 1]
