@@ -91,4 +91,6 @@ class ToolVersionCreateSerializer(serializers.Serializer):
     )
     data = ToolDataField(help_text=DATA_HELP)
     meeting = serializers.IntegerField(required=False, allow_null=True, help_text="A meeting of this case.")
-    sensitivity = serializers.ChoiceField(choices=Sensitivity.choices, default=Sensitivity.STANDARD)
+    sensitivity = serializers.ChoiceField(
+        choices=Sensitivity.choices, required=False, help_text="Without it, the latest version's is kept."
+    )

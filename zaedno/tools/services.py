@@ -122,9 +122,10 @@ def _conflict(access: CaseAccess, document: ToolDocument, data: dict) -> Conflic
 @transaction.atomic
 def tool_version_add(
     *, ctx: AuditContext, access: CaseAccess, document: ToolDocument, expected_version: int, data: dict,
-    meeting=None, sensitivity: int = Sensitivity.STANDARD,
+    meeting=None, sensitivity: int | None = None,
 ) -> ToolVersion:  # fmt: skip
-    """Save the tool again as a new version, on top of ``expected_version`` (the one you opened)."""
+    """Save the tool again as a new version, on top of ``expected_version`` (the one you opened).
+    Without a ``sensitivity`` the new version keeps the latest one's."""
     _require_write(access)
     if document.case_id != access.case.pk:
         raise PermissionDenied(_("This tool belongs to another case."))
@@ -138,6 +139,8 @@ def tool_version_add(
         raise PermissionDenied(
             _("The latest version of this tool is above your sharing level; you cannot save over it.")
         )
+    if sensitivity is None:
+        sensitivity = latest_sensitivity if latest_sensitivity is not None else Sensitivity.STANDARD
     # A stale save is a conflict even when the input has errors: someone else saved meanwhile.
     if document.version != int(expected_version):
         raise _conflict(access, document, data if isinstance(data, dict) else {})

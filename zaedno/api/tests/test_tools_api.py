@@ -56,6 +56,13 @@ def test_each_tool_created_versioned_and_read(world, api, kind):
     assert r.json()["error"]["code"] == "conflict"
     assert r.json()["error"]["current_version"] == 2
     assert ToolVersion.objects.filter(document_id=tool_id).count() == 2
+    # Without a sensitivity, version 3 keeps version 2's.
+    r = client.post(
+        tools_url(world.case, f"{tool_id}/versions/"),
+        {"expected_version": 2, "data": SAMPLES[kind]},
+        format="json",
+    )
+    assert r.status_code == 201 and r.json()["latest"]["sensitivity"] == Sensitivity.SENSITIVE
 
     r = client.get(tools_url(world.case, f"{tool_id}/versions/1/"))
     assert r.status_code == 200
@@ -63,7 +70,7 @@ def test_each_tool_created_versioned_and_read(world, api, kind):
     assert last_event(action="tool.version.view").object_id == str(tool_id)
     r = client.get(tools_url(world.case, f"{tool_id}/"))
     assert r.status_code == 200
-    assert r.json()["latest"]["number"] == 2
+    assert r.json()["latest"]["number"] == 3
     assert last_event(action="tool.view").object_id == str(tool_id)
 
 

@@ -143,7 +143,8 @@ class CaseToolVersionsView(InputFormsMixin, APIView):
             services.tool_version_add(
                 ctx=api_ctx(request), access=access, document=document,
                 expected_version=data["expected_version"], data=data["data"],
-                meeting=_meeting(access, data.get("meeting")), sensitivity=int(data["sensitivity"]),
+                meeting=_meeting(access, data.get("meeting")),
+                sensitivity=int(data["sensitivity"]) if "sensitivity" in data else None,
             )  # fmt: skip
         except DjangoValidationError as exc:
             raise _errors(exc) from exc
