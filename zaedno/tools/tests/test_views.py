@@ -227,10 +227,10 @@ def test_list_page_query_count_is_bounded(world, login, django_assert_max_num_qu
         make_tool(world, kind)
         make_tool(world, kind)
     client.get(url("list", world))
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(16):
         r = client.get(url("list", world))
     assert r.status_code == 200
     for kind in SAMPLES:
         make_tool(world, kind)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(16):
         client.get(url("list", world))
