@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,22 +10,27 @@ from zaedno.audit.models import Channel
 from zaedno.audit.services import AuditContext
 from zaedno.cases.queries import audit_case_list
 from zaedno.plans import queries
-from zaedno.plans.models import ACTION_OPEN_STATES, Action, PlanStatus
+from zaedno.plans.models import ACTION_OPEN_STATES, CheckInStatus, FollowUpCheckIn, Plan, PlanStatus
 
 
 def case_panel(access, now):
-    """The plan on the case page: its status and confirmations, next review, overdue actions."""
+    """The plan on the case page: its status and confirmations, next review, overdue actions.
+
+    Two queries: the plan versions with their overdue actions counted, and the next check-in.
+    """
     if not queries.can_read(access):
         return None
-    plans = queries.case_plans(access)
-    plan = queries.current_of(plans)
-    followups = [c for c in queries.case_followups(access) if c.status == "scheduled"]
-    if plan is None and not followups:
-        return {"template": "plans/_case_panel.html", "plan": None, "case": access.case}
     today = timezone.localdate(now)
-    overdue = 0
-    if plan is not None and plan.status == PlanStatus.AGREED:
-        overdue = Action.objects.filter(plan=plan, status__in=ACTION_OPEN_STATES, due_on__lt=today).count()
+    overdue = Count("actions", filter=Q(actions__status__in=ACTION_OPEN_STATES, actions__due_on__lt=today))
+    plans = list(
+        Plan.objects.filter(case=access.case).annotate(overdue_actions=overdue).order_by("kind", "-number")
+    )
+    plan = queries.current_of(plans)
+    next_checkin = (
+        FollowUpCheckIn.objects.filter(case=access.case, status=CheckInStatus.SCHEDULED)
+        .order_by("due_on")
+        .first()
+    )
     return {
         "template": "plans/_case_panel.html",
         "case": access.case,
@@ -32,8 +38,10 @@ def case_panel(access, now):
         "draft": next(
             (p for p in plans if p.status == PlanStatus.DRAFT and plan and p.kind == plan.kind), None
         ),
-        "overdue_actions": overdue,
-        "next_checkin": followups[0] if followups else None,
+        "overdue_actions": plan.overdue_actions
+        if plan is not None and plan.status == PlanStatus.AGREED
+        else 0,
+        "next_checkin": next_checkin,
         "today": today,
     }
 

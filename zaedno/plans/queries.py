@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 
-from zaedno.cases.access import CaseAccess, visible_cases
+from zaedno.cases.access import CaseAccess
+from zaedno.cases.models import TeamMember
 from zaedno.meetings.models import Meeting, MeetingStatus
 from zaedno.plans.models import (
     ACTION_OPEN_STATES,
@@ -210,6 +211,15 @@ def case_followups(access: CaseAccess) -> list[FollowUpCheckIn]:
 # --- my work --------------------------------------------------------------------------------------
 
 
+def _in_team(user, case_path: str) -> Exists:
+    """The user is still an active member of the case's team (checked in the same query).
+
+    An action or a check-in is given only to a team member; one who has left the team no longer
+    sees the case, nor its work.
+    """
+    return Exists(TeamMember.objects.filter(case=OuterRef(case_path), user=user, left_at__isnull=True))
+
+
 def my_plan_actions(user, today: dt.date, *, horizon_days: int = 14, limit: int = 200) -> list[Action]:
     """Open actions of agreed plans that the user does, due within ``horizon_days`` or overdue."""
     return list(
@@ -218,8 +228,8 @@ def my_plan_actions(user, today: dt.date, *, horizon_days: int = 14, limit: int 
             status__in=ACTION_OPEN_STATES,
             due_on__lte=today + dt.timedelta(days=horizon_days),
             plan__status=PlanStatus.AGREED,
-            plan__case__in=visible_cases(user),
         )
+        .filter(_in_team(user, "plan__case"))
         .select_related("plan__case__child")
         .order_by("due_on", "id")[:limit]
     )
@@ -232,8 +242,8 @@ def my_checkins(user, today: dt.date, *, horizon_days: int = 14, limit: int = 20
             responsible=user,
             status=CheckInStatus.SCHEDULED,
             due_on__lte=today + dt.timedelta(days=horizon_days),
-            case__in=visible_cases(user),
         )
+        .filter(_in_team(user, "case"))
         .select_related("case__child")
         .order_by("due_on", "id")[:limit]
     )
