@@ -51,7 +51,9 @@ class ContributionInSerializer(serializers.Serializer):
         help_text="Who may read it; default sensitive for health and police, standard for the others.",
     )  # fmt: skip
     sources = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_LIMIT)
-    entries = EntrySerializer(many=True, help_text="The domains your sector speaks about; others are left out.")
+    entries = EntrySerializer(
+        many=True, help_text="The domains your sector speaks about; others are left out."
+    )
 
 
 class ContributionOutSerializer(serializers.Serializer):
@@ -98,12 +100,16 @@ class FormulationOutSerializer(serializers.Serializer):
 class DomainLevelSerializer(serializers.Serializer):
     domain = serializers.CharField(help_text=f"One of {DOMAINS}.")
     side = serializers.CharField(help_text="`child`, `parenting` or `family`.")
-    level = serializers.CharField(help_text=f"The highest level a contribution visible to you gives: {LEVELS}.")
+    level = serializers.CharField(
+        help_text=f"The highest level a contribution visible to you gives: {LEVELS}."
+    )
 
 
 class AssessmentSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    number = serializers.IntegerField(help_text="The version number of the assessment on this case (1, 2, …).")
+    number = serializers.IntegerField(
+        help_text="The version number of the assessment on this case (1, 2, …)."
+    )
     status = serializers.CharField(help_text=f"One of {_values(AssessmentStatus)}.")
     started_at = serializers.DateTimeField()
     started_by = UserRefSerializer()
@@ -121,14 +127,14 @@ class AssessmentListItemSerializer(AssessmentSummarySerializer):
 class AssessmentOutSerializer(AssessmentSummarySerializer):
     contributions = serializers.SerializerMethodField()
     domains = serializers.SerializerMethodField()
-    formulation = serializers.SerializerMethodField(
-        help_text="Null below the standard sharing level."
-    )
+    formulation = serializers.SerializerMethodField(help_text="Null below the standard sharing level.")
 
     @extend_schema_field(ContributionOutSerializer(many=True))
     def get_contributions(self, obj):
         matrix = self.context["matrix"]
-        return ContributionOutSerializer([c for c, _v in matrix.contributions], many=True, context=self.context).data
+        return ContributionOutSerializer(
+            [c for c, _v in matrix.contributions], many=True, context=self.context
+        ).data
 
     @extend_schema_field(DomainLevelSerializer(many=True))
     def get_domains(self, obj):
@@ -180,7 +186,9 @@ class CriterionOutSerializer(serializers.Serializer):
 class CriteriaOutSerializer(serializers.Serializer):
     version = serializers.CharField()
     date = serializers.DateField()
-    threshold = serializers.IntegerField(help_text="A case is a difficult case when it meets at least this many.")
+    threshold = serializers.IntegerField(
+        help_text="A case is a difficult case when it meets at least this many."
+    )
     title = serializers.DictField(child=serializers.CharField())
     criteria = CriterionOutSerializer(many=True)
 
@@ -191,7 +199,8 @@ class CriterionStateSerializer(serializers.Serializer):
     met = serializers.BooleanField()
     why = serializers.CharField()
     facts = serializers.ListField(
-        child=serializers.CharField(), help_text="e.g. `domain:health`, `sector:police`, `indicator:…`, `signal:…`."
+        child=serializers.CharField(),
+        help_text="e.g. `domain:health`, `sector:police`, `indicator:…`, `signal:…`.",
     )
 
 

@@ -20,7 +20,10 @@ class ContributionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     sensitivity = forms.TypedChoiceField(
         label=_("Who may read this contribution"),
-        choices=[(Sensitivity.STANDARD, Sensitivity.STANDARD.label), (Sensitivity.SENSITIVE, Sensitivity.SENSITIVE.label)],
+        choices=[
+            (Sensitivity.STANDARD, Sensitivity.STANDARD.label),
+            (Sensitivity.SENSITIVE, Sensitivity.SENSITIVE.label),
+        ],
         coerce=int,
         help_text=_("Health and police contributions are sensitive unless you choose otherwise."),
     )
@@ -48,7 +51,9 @@ class ContributionForm(forms.Form):
         data: dict = {}
         if contribution is None:
             return data
-        data.update(version=contribution.version, sensitivity=contribution.sensitivity, sources=contribution.sources)
+        data.update(
+            version=contribution.version, sensitivity=contribution.sensitivity, sources=contribution.sources
+        )
         for e in contribution.entries.all():
             for name in ENTRY_TEXTS:
                 data[f"{e.domain}-{name}"] = getattr(e, name)
@@ -67,9 +72,8 @@ class ContributionForm(forms.Form):
                         "label": Domain(domain).label,
                         "texts": [self[f"{domain}-{name}"] for name in ENTRY_TEXTS],
                         "level": self[f"{domain}-level"],
-                        "filled": any(
-                            (self[f"{domain}-{n}"].value() or "").strip() for n in ENTRY_TEXTS
-                        ) or (self[f"{domain}-level"].value() or NeedLevel.NONE) != NeedLevel.NONE,
+                        "filled": any((self[f"{domain}-{n}"].value() or "").strip() for n in ENTRY_TEXTS)
+                        or (self[f"{domain}-level"].value() or NeedLevel.NONE) != NeedLevel.NONE,
                     }
                 )
             out.append({"side": side, "label": Side(side).label, "domains": domains})
@@ -79,7 +83,8 @@ class ContributionForm(forms.Form):
         data = self.cleaned_data
         return [
             EntryData(
-                domain=domain, level=data.get(f"{domain}-level") or NeedLevel.NONE,
+                domain=domain,
+                level=data.get(f"{domain}-level") or NeedLevel.NONE,
                 **{name: data.get(f"{domain}-{name}", "") for name in ENTRY_TEXTS},
             )  # fmt: skip
             for domain in Domain.values
@@ -114,7 +119,9 @@ class FormulationForm(forms.Form):
     def __init__(self, *args, meetings=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = meetings
-        self.fields["meeting"].label_from_instance = lambda m: f"{m.get_kind_display()} — {timezone.localtime(m.starts_at):%d.%m.%Y}"
+        self.fields["meeting"].label_from_instance = lambda m: (
+            f"{m.get_kind_display()} — {timezone.localtime(m.starts_at):%d.%m.%Y}"
+        )
 
 
 class CompleteForm(forms.Form):

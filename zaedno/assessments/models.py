@@ -53,7 +53,9 @@ FORMULATION_SENSITIVITY = Sensitivity.STANDARD
 class Assessment(models.Model):
     """One version of the shared multisector assessment of a case."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("case"))
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("case")
+    )
     number = models.PositiveIntegerField(_("version"))
     status = models.CharField(
         _("status"), max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
@@ -93,14 +95,16 @@ class Assessment(models.Model):
                 fields=["case"], condition=models.Q(status="completed"), name="assessment_one_current"
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=[s.value for s in AssessmentStatus]), name="assessment_status_valid"
+                condition=models.Q(status__in=[s.value for s in AssessmentStatus]),
+                name="assessment_status_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(status="draft") | models.Q(completed_at__isnull=False),
                 name="assessment_completed_has_date",
             ),
             models.CheckConstraint(
-                condition=models.Q(formulation_agreed_at__isnull=True) | models.Q(formulation_meeting__isnull=False),
+                condition=models.Q(formulation_agreed_at__isnull=True)
+                | models.Q(formulation_meeting__isnull=False),
                 name="assessment_formulation_agreed_at_meeting",
             ),
         ]
@@ -144,7 +148,8 @@ class Contribution(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "sector"], name="contribution_one_per_sector"),
             models.CheckConstraint(
-                condition=models.Q(sensitivity__gte=1, sensitivity__lte=3), name="contribution_sensitivity_valid"
+                condition=models.Q(sensitivity__gte=1, sensitivity__lte=3),
+                name="contribution_sensitivity_valid",
             ),
         ]
 
@@ -160,7 +165,9 @@ class DomainEntry(models.Model):
     strengths = models.TextField(_("strengths"), blank=True)
     concerns = models.TextField(_("concerns"), blank=True)
     needs = models.TextField(_("needs"), blank=True)
-    level = models.CharField(_("level of need"), max_length=12, choices=NeedLevel.choices, default=NeedLevel.NONE)
+    level = models.CharField(
+        _("level of need"), max_length=12, choices=NeedLevel.choices, default=NeedLevel.NONE
+    )
 
     class Meta:
         ordering = ["id"]

@@ -10,15 +10,14 @@ from zaedno.assessments.models import Assessment, AssessmentStatus
 
 
 def case_panel(access, now):
-    """The assessment's state and the domains where a sector saw a significant need."""
-    assessment = queries.assessment_current(access)
-    matrix = queries.assessment_matrix(access, assessment) if assessment is not None else None
+    """The assessment's state and the domains where a sector saw a significant need (two queries)."""
+    assessment = queries.assessment_current_summary(access)
     return {
         "template": "assessments/_case_panel.html",
         "case": access.case,
         "assessment": assessment,
-        "significant": matrix.significant_domains if matrix else [],
-        "contribution_count": len(matrix.contributions) if matrix else 0,
+        "significant": queries.significant_visible_domains(access, assessment) if assessment else [],
+        "contribution_count": assessment.contribution_count if assessment else 0,
     }
 
 

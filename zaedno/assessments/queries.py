@@ -35,12 +35,14 @@ def assessment_list(access: CaseAccess) -> list[Assessment]:
 
 
 def _with_contributions(qs):
-    return qs.select_related("started_by", "completed_by", "formulation_meeting", "formulation_agreed_by").prefetch_related(
+    return qs.select_related(
+        "started_by", "completed_by", "formulation_meeting", "formulation_agreed_by"
+    ).prefetch_related(
         Prefetch(
             "contributions",
-            queryset=Contribution.objects.select_related("organisation", "author", "updated_by").prefetch_related(
-                Prefetch("entries", queryset=DomainEntry.objects.order_by("id"))
-            ),
+            queryset=Contribution.objects.select_related(
+                "organisation", "author", "updated_by"
+            ).prefetch_related(Prefetch("entries", queryset=DomainEntry.objects.order_by("id"))),
         )
     )
 
@@ -56,10 +58,42 @@ def assessment_get(access: CaseAccess, assessment_id) -> Assessment:
 def assessment_current(access: CaseAccess) -> Assessment | None:
     """The version in progress, or else the current completed one, or None."""
     qs = _with_contributions(
-        Assessment.objects.filter(case=access.case, status__in=[AssessmentStatus.DRAFT, AssessmentStatus.COMPLETED])
+        Assessment.objects.filter(
+            case=access.case, status__in=[AssessmentStatus.DRAFT, AssessmentStatus.COMPLETED]
+        )
     )
     found = {a.status: a for a in qs}
     return found.get(AssessmentStatus.DRAFT) or found.get(AssessmentStatus.COMPLETED)
+
+
+def assessment_current_summary(access: CaseAccess) -> Assessment | None:
+    """The current assessment (in progress first) with its number of contributions, one query."""
+    rows = (
+        Assessment.objects.filter(
+            case=access.case, status__in=[AssessmentStatus.DRAFT, AssessmentStatus.COMPLETED]
+        )
+        .annotate(contribution_count=Count("contributions"))
+        .order_by("-number")[:2]
+    )
+    found = {a.status: a for a in rows}
+    return found.get(AssessmentStatus.DRAFT) or found.get(AssessmentStatus.COMPLETED)
+
+
+@dataclass
+class DomainRef:
+    domain: str
+    label: str
+
+
+def significant_visible_domains(access: CaseAccess, assessment: Assessment) -> list[DomainRef]:
+    """Domains with a significant need in the contributions the reader may see, one query."""
+    codes = set(
+        DomainEntry.objects.filter(
+            contribution__assessment=assessment, contribution__sensitivity__lte=access.level,
+            level=NeedLevel.SIGNIFICANT,
+        ).values_list("domain", flat=True)
+    )  # fmt: skip
+    return [DomainRef(d, Domain(d).label) for d in Domain.values if d in codes]
 
 
 def assessment_completed(access: CaseAccess) -> Assessment | None:
@@ -118,7 +152,9 @@ def assessment_matrix(access: CaseAccess, assessment: Assessment) -> Matrix:
     """Build the matrix from an assessment fetched with ``assessment_get``/``assessment_current``
     (no further queries)."""
     contributions = [(c, access.sees(c.sensitivity)) for c in assessment.contributions.all()]
-    by_contribution = {c.pk: {e.domain: e for e in c.entries.all()} for c, visible in contributions if visible}
+    by_contribution = {
+        c.pk: {e.domain: e for e in c.entries.all()} for c, visible in contributions if visible
+    }
     sides = []
     for side in Side:
         rows = []

@@ -86,11 +86,17 @@ def can_lead(access: CaseAccess) -> bool:
 def _check_draft(assessment: Assessment) -> None:
     if assessment.status != AssessmentStatus.DRAFT:
         raise ValidationError(
-            {"assessment": [_("This version of the assessment is completed; start a new version to change it.")]}
+            {
+                "assessment": [
+                    _("This version of the assessment is completed; start a new version to change it.")
+                ]
+            }
         )
 
 
-def _timeline(access: CaseAccess, ctx: AuditContext, message: str, params: dict, sensitivity=Sensitivity.STANDARD):
+def _timeline(
+    access: CaseAccess, ctx: AuditContext, message: str, params: dict, sensitivity=Sensitivity.STANDARD
+):
     timeline_add(
         case=access.case, kind=TimelineKind.UPDATED, actor=ctx.actor, message=message, params=params,
         sensitivity=sensitivity,
@@ -118,7 +124,11 @@ def assessment_start(*, ctx: AuditContext, access: CaseAccess) -> Assessment:
             )  # fmt: skip
             DomainEntry.objects.bulk_create(
                 DomainEntry(
-                    contribution=new, domain=e.domain, strengths=e.strengths, concerns=e.concerns, needs=e.needs,
+                    contribution=new,
+                    domain=e.domain,
+                    strengths=e.strengths,
+                    concerns=e.concerns,
+                    needs=e.needs,
                     level=e.level,
                 )  # fmt: skip
                 for e in old.entries.all()
@@ -129,7 +139,11 @@ def assessment_start(*, ctx: AuditContext, access: CaseAccess) -> Assessment:
         details={"number": number, "from": previous.pk if previous else None},
     )  # fmt: skip
     url = reverse("assessments:case", args=[case.pk])
-    members = TeamMember.objects.filter(case=case, left_at__isnull=True).exclude(user=ctx.actor).select_related("user")
+    members = (
+        TeamMember.objects.filter(case=case, left_at__isnull=True)
+        .exclude(user=ctx.actor)
+        .select_related("user")
+    )
     for member in members:
         notification_send(
             user=member.user, kind="assessment.started", case_id=case.pk, url=url,
@@ -145,7 +159,9 @@ def _clean_entries(entries: list[EntryData]) -> tuple[list[EntryData], dict]:
     kept: list[EntryData] = []
     for entry in entries:
         if entry.domain not in Domain.values:
-            errors.setdefault("entries", []).append(_("Unknown domain “%(domain)s”.") % {"domain": entry.domain})
+            errors.setdefault("entries", []).append(
+                _("Unknown domain “%(domain)s”.") % {"domain": entry.domain}
+            )
             continue
         if entry.domain in seen:
             errors.setdefault("entries", []).append(
@@ -154,7 +170,9 @@ def _clean_entries(entries: list[EntryData]) -> tuple[list[EntryData], dict]:
             continue
         seen.add(entry.domain)
         if entry.level not in NeedLevel.values:
-            errors.setdefault("entries", []).append(_("Unknown level of need “%(level)s”.") % {"level": entry.level})
+            errors.setdefault("entries", []).append(
+                _("Unknown level of need “%(level)s”.") % {"level": entry.level}
+            )
             continue
         if any(len(getattr(entry, f)) > TEXT_LIMIT for f in ENTRY_TEXTS):
             errors.setdefault("entries", []).append(
@@ -165,7 +183,8 @@ def _clean_entries(entries: list[EntryData]) -> tuple[list[EntryData], dict]:
         if not entry.is_empty:
             kept.append(
                 EntryData(
-                    domain=entry.domain, level=entry.level,
+                    domain=entry.domain,
+                    level=entry.level,
                     **{f: getattr(entry, f).strip() for f in ENTRY_TEXTS},
                 )  # fmt: skip
             )
@@ -232,7 +251,12 @@ def contribution_save(
         contribution.entries.all().delete()
         action = "assessment.contribution.update"
     DomainEntry.objects.bulk_create(
-        DomainEntry(contribution=contribution, domain=e.domain, level=e.level, **{f: getattr(e, f) for f in ENTRY_TEXTS})
+        DomainEntry(
+            contribution=contribution,
+            domain=e.domain,
+            level=e.level,
+            **{f: getattr(e, f) for f in ENTRY_TEXTS},
+        )
         for e in kept
     )
     _timeline(access, ctx, MSG_CONTRIBUTED, {"org": org, "number": assessment.number})
@@ -259,7 +283,11 @@ def formulation_save(
         raise ValidationError({"assessment": [_("This version of the assessment has been superseded.")]})
     if assessment.formulation_agreed:
         raise ValidationError(
-            {"assessment": [_("The formulation was agreed; start a new version of the assessment to revise it.")]}
+            {
+                "assessment": [
+                    _("The formulation was agreed; start a new version of the assessment to revise it.")
+                ]
+            }
         )
     texts = {"hypothesis": hypothesis, "maintaining": maintaining, "communicating": communicating,
              "protective": protective}  # fmt: skip
@@ -270,7 +298,9 @@ def formulation_save(
     changes = {name: value.strip() for name, value in texts.items()}
     now = timezone.now()
     if meeting is not None:
-        _require(can_lead(access), _("Only the case lead or a manager records that the formulation was agreed."))
+        _require(
+            can_lead(access), _("Only the case lead or a manager records that the formulation was agreed.")
+        )
         from zaedno.meetings.models import MeetingStatus
 
         if meeting.case_id != access.case.pk:
@@ -279,7 +309,9 @@ def formulation_save(
             errors["meeting"] = [_("The formulation is agreed at a meeting that has been held.")]
         if not changes["hypothesis"]:
             errors["hypothesis"] = [_("Write the shared hypothesis before recording that it was agreed.")]
-        changes.update(formulation_meeting=meeting, formulation_agreed_at=now, formulation_agreed_by=ctx.actor)
+        changes.update(
+            formulation_meeting=meeting, formulation_agreed_at=now, formulation_agreed_by=ctx.actor
+        )
     if errors:
         raise ValidationError(errors)
     save_versioned(assessment, expected_version=expected_version, changes=changes, label=_("The assessment"))
@@ -289,9 +321,7 @@ def formulation_save(
     )  # fmt: skip
     if meeting is not None:
         held = meeting.held_at or meeting.starts_at
-        _timeline(
-            access, ctx, MSG_FORMULATION, {"date": timezone.localtime(held).strftime("%d.%m.%Y")}
-        )
+        _timeline(access, ctx, MSG_FORMULATION, {"date": timezone.localtime(held).strftime("%d.%m.%Y")})
         protocol_engine.artefact_record(
             ctx=ctx, case=access.case, artefact="formulation_agreed", at=now,
             evidence=f"assessment {assessment.number}, meeting {meeting.pk}",
@@ -306,7 +336,10 @@ def assessment_complete(
 ) -> Assessment:
     """Complete a version (case lead or manager): it becomes the current assessment, the
     previous one is superseded, and the protocol steps waiting for an assessment are done."""
-    _require(can_lead(access), _("Only the case lead or a manager of the lead organisation completes the assessment."))
+    _require(
+        can_lead(access),
+        _("Only the case lead or a manager of the lead organisation completes the assessment."),
+    )
     assert assessment.case_id == access.case.pk
     _check_draft(assessment)
     if not DomainEntry.objects.filter(contribution__assessment=assessment).exists():

@@ -18,7 +18,11 @@ urlpatterns = [
         views.formulation_edit,
         name="formulation",
     ),
-    path("cases/<int:case_id>/assessment/<int:assessment_id>/complete/", views.assessment_complete, name="complete"),
+    path(
+        "cases/<int:case_id>/assessment/<int:assessment_id>/complete/",
+        views.assessment_complete,
+        name="complete",
+    ),
     path("cases/<int:case_id>/assessment/<int:assessment_id>/print/", views.assessment_print, name="print"),
     path("cases/<int:case_id>/assessment/<int:assessment_id>/pdf/", views.assessment_pdf, name="pdf"),
 ]

@@ -187,12 +187,16 @@ def formulation_edit(request, case_id, assessment_id):
                     apply_service_errors(form, exc)
                 else:
                     messages.success(
-                        request, _("The formulation was agreed.") if agree else _("The formulation was saved.")
+                        request,
+                        _("The formulation was agreed.") if agree else _("The formulation was saved."),
                     )
                     return redirect("assessments:detail", case_id=access.case.pk, assessment_id=assessment.pk)
     else:
         form = FormulationForm(
-            initial={"version": assessment.version, **{f: getattr(assessment, f) for f in services.FORMULATION_FIELDS}},
+            initial={
+                "version": assessment.version,
+                **{f: getattr(assessment, f) for f in services.FORMULATION_FIELDS},
+            },
             meetings=meetings,
         )
     return render(
@@ -220,7 +224,9 @@ def assessment_complete(request, case_id, assessment_id):
             ctx=ctx, access=access, assessment=assessment, expected_version=form.cleaned_data["version"]
         )
     except ConflictError:
-        messages.error(request, _("Someone changed the assessment in the meantime; check it and complete it again."))
+        messages.error(
+            request, _("Someone changed the assessment in the meantime; check it and complete it again.")
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -266,4 +272,3 @@ def assessment_pdf(request, case_id, assessment_id):
         request=request,
         filename=pdf_filename("assessment", access.case.number, f"v{assessment.number}"),
     )
-

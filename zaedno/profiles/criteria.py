@@ -132,14 +132,18 @@ def _param(kind: str, value, where: str, errors: list[str]):
 
 def _criterion(raw, index: int, source: str, errors: list[str]) -> Criterion | None:
     if not isinstance(raw, dict):
-        errors.append(f"{source}: criteria[{index}]: must be a mapping with code, rule, params, label, description")
+        errors.append(
+            f"{source}: criteria[{index}]: must be a mapping with code, rule, params, label, description"
+        )
         return None
     code = raw.get("code")
     name = f"criterion “{code}”" if isinstance(code, str) and code else f"criteria[{index}]"
     where = f"{source}: {name}"
     before = len(errors)
     if not isinstance(code, str) or not CODE_RE.match(code):
-        errors.append(f"{where}: field “code”: must be lowercase letters, digits and _, starting with a letter")
+        errors.append(
+            f"{where}: field “code”: must be lowercase letters, digits and _, starting with a letter"
+        )
     for extra in sorted(set(raw) - {"code", "rule", "params", "label", "description"}):
         errors.append(f"{where}: field “{extra}”: unknown field")
     rule = raw.get("rule")
@@ -174,13 +178,15 @@ def parse_criteria(text: str, source: str = "criteria.yaml") -> Criteria:
         line = f":{mark.line + 1}" if mark is not None else ""
         raise CriteriaError([f"{source}{line}: not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
     if not isinstance(data, dict):
-        raise CriteriaError([f"{source}: the file must be a mapping with version, date, threshold and criteria"])
+        raise CriteriaError(
+            [f"{source}: the file must be a mapping with version, date, threshold and criteria"]
+        )
     errors: list[str] = []
     for extra in sorted(set(data) - {"version", "date", "threshold", "criteria", "title", "introduction"}):
         errors.append(f"{source}: field “{extra}”: unknown field")
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, (int, str)) or not str(version).strip():
-        errors.append(f"{source}: field “version”: required (e.g. 1 or \"2026.1\")")
+        errors.append(f'{source}: field “version”: required (e.g. 1 or "2026.1")')
     date = data.get("date")
     if isinstance(date, str):
         try:

@@ -60,7 +60,9 @@ class Indicator(models.Model):
         verbose_name_plural = _("indicators")
         constraints = [
             models.UniqueConstraint(
-                fields=["case", "kind"], condition=models.Q(withdrawn_at__isnull=True), name="indicator_active_once"
+                fields=["case", "kind"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="indicator_active_once",
             ),
             models.CheckConstraint(condition=~models.Q(note=""), name="indicator_note_required"),
         ]

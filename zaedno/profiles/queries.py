@@ -72,7 +72,9 @@ def indicator_get(access: CaseAccess, indicator_id) -> Indicator:
 
 def _fact_label(fact: str) -> str:
     kind, _sep, code = fact.partition(":")
-    choices = {"domain": Domain, "sector": Sector, "indicator": IndicatorKind, "signal": SignalCategory}.get(kind)
+    choices = {"domain": Domain, "sector": Sector, "indicator": IndicatorKind, "signal": SignalCategory}.get(
+        kind
+    )
     try:
         return str(choices(code).label) if choices else code
     except ValueError:
@@ -137,8 +139,11 @@ def criteria_view(profile: CaseProfile, criteria: Criteria | None = None) -> lis
         result = profile.details.get(c.code, {"met": False, "value": 0, "facts": []})
         out.append(
             CriterionView(
-                criterion=c, label=c.label_in(lang), description=c.description_in(lang),
-                met=c.code in profile.criteria_met, why=explain(c, result),
+                criterion=c,
+                label=c.label_in(lang),
+                description=c.description_in(lang),
+                met=c.code in profile.criteria_met,
+                why=explain(c, result),
             )  # fmt: skip
         )
     return out
@@ -160,19 +165,23 @@ def rule_text(criterion: Criterion) -> str:
     p = criterion.params
     rule = criterion.rule
     if rule == "significant_needs":
-        return _("A significant need in at least %(n)s domains of the latest completed shared assessment.") % {
-            "n": p["min_domains"]
-        }
+        return _(
+            "A significant need in at least %(n)s domains of the latest completed shared assessment."
+        ) % {"n": p["min_domains"]}
     if rule == "team_sectors":
         return _("Professionals of at least %(n)s sectors in the team now.") % {"n": p["min_sectors"]}
     if rule == "indicator":
-        return _("An indicator recorded by the team: %(list)s.") % {"list": _vocab(p["indicators"], "indicator")}
+        return _("An indicator recorded by the team: %(list)s.") % {
+            "list": _vocab(p["indicators"], "indicator")
+        }
     if rule == "signal_or_indicator":
         return _("A signal of the category %(categories)s, or an indicator recorded by the team: %(list)s.") % {
             "categories": _vocab(p["categories"], "signal"), "list": _vocab(p["indicators"], "indicator"),
         }  # fmt: skip
     if rule == "moves_between_services":
-        return _("At least %(n)s moves between services or schools in the last 12 months.") % {"n": p["min_moves"]}
+        return _("At least %(n)s moves between services or schools in the last 12 months.") % {
+            "n": p["min_moves"]
+        }
     if rule == "indicator_or_team_sector":
         return _("An indicator recorded by the team: %(list)s, or a professional of the sector %(sectors)s in the team.") % {
             "list": _vocab(p["indicators"], "indicator"), "sectors": _vocab(p["sectors"], "sector"),

@@ -111,7 +111,9 @@ class RefreshResult:
     flagged: int
 
 
-def profiles_refresh_all(*, ctx: AuditContext, criteria: Criteria | None = None, batch: int = 500) -> RefreshResult:
+def profiles_refresh_all(
+    *, ctx: AuditContext, criteria: Criteria | None = None, batch: int = 500
+) -> RefreshResult:
     """Recompute every case's profile (after the criteria file changed); one transaction per case."""
     criteria = criteria or load_criteria()
     count = changed = flagged = 0
@@ -141,7 +143,10 @@ def indicator_record(*, ctx: AuditContext, access: CaseAccess, kind: str, note: 
         errors["note"] = [_("Write what the team saw: the note is what others will rely on.")]
     elif len(note) > NOTE_LIMIT:
         errors["note"] = [_("The text is too long (at most %(n)s characters).") % {"n": NOTE_LIMIT}]
-    if not errors and Indicator.objects.filter(case=access.case, kind=kind, withdrawn_at__isnull=True).exists():
+    if (
+        not errors
+        and Indicator.objects.filter(case=access.case, kind=kind, withdrawn_at__isnull=True).exists()
+    ):
         errors["kind"] = [_("This indicator is already recorded on the case.")]
     if errors:
         raise ValidationError(errors)
@@ -165,7 +170,9 @@ def indicator_record(*, ctx: AuditContext, access: CaseAccess, kind: str, note: 
 
 
 @transaction.atomic
-def indicator_withdraw(*, ctx: AuditContext, access: CaseAccess, indicator: Indicator, note: str) -> Indicator:
+def indicator_withdraw(
+    *, ctx: AuditContext, access: CaseAccess, indicator: Indicator, note: str
+) -> Indicator:
     """Withdraw an indicator that no longer holds (history is kept), saying why."""
     _require(access.can_write, _("Emergency access is read-only."))
     if indicator.case_id != access.case.pk:
@@ -174,7 +181,9 @@ def indicator_withdraw(*, ctx: AuditContext, access: CaseAccess, indicator: Indi
     if not note:
         raise ValidationError({"note": [_("Say why the indicator no longer holds.")]})
     if len(note) > NOTE_LIMIT:
-        raise ValidationError({"note": [_("The text is too long (at most %(n)s characters).") % {"n": NOTE_LIMIT}]})
+        raise ValidationError(
+            {"note": [_("The text is too long (at most %(n)s characters).") % {"n": NOTE_LIMIT}]}
+        )
     now = timezone.now()
     rows = Indicator.objects.filter(pk=indicator.pk, withdrawn_at__isnull=True).update(
         withdrawn_at=now, withdrawn_by=ctx.actor, withdraw_note=note

@@ -62,7 +62,9 @@ def indicator_add(request, case_id):
     form = IndicatorForm(request.POST)
     if form.is_valid():
         try:
-            services.indicator_record(ctx=ctx, access=access, kind=form.cleaned_data["kind"], note=form.cleaned_data["note"])
+            services.indicator_record(
+                ctx=ctx, access=access, kind=form.cleaned_data["kind"], note=form.cleaned_data["note"]
+            )
         except ValidationError as exc:
             from zaedno.cases.forms import apply_service_errors
 
@@ -86,7 +88,9 @@ def indicator_withdraw(request, case_id, indicator_id):
         messages.error(request, _("Say why the indicator no longer holds."))
     else:
         try:
-            services.indicator_withdraw(ctx=ctx, access=access, indicator=indicator, note=form.cleaned_data["note"])
+            services.indicator_withdraw(
+                ctx=ctx, access=access, indicator=indicator, note=form.cleaned_data["note"]
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

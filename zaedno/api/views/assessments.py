@@ -164,6 +164,9 @@ class CompleteView(APIView):
         s = VersionInSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         services.assessment_complete(
-            ctx=api_ctx(request), access=access, assessment=assessment, expected_version=s.validated_data["version"]
+            ctx=api_ctx(request),
+            access=access,
+            assessment=assessment,
+            expected_version=s.validated_data["version"],
         )
         return _out(access, assessment)

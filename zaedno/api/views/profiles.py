@@ -38,7 +38,10 @@ def _profile_data(access) -> dict:
         "refreshed_at": profile.refreshed_at,
         "criteria": [
             {
-                "code": r.criterion.code, "label": r.label, "met": r.met, "why": r.why,
+                "code": r.criterion.code,
+                "label": r.label,
+                "met": r.met,
+                "why": r.why,
                 "facts": profile.details.get(r.criterion.code, {}).get("facts", []),
             }  # fmt: skip
             for r in rows

@@ -64,12 +64,22 @@ def contribute(w, user, assessment, entries, **kw):
 
 
 SOCIAL = [
-    EntryData("basic_care", concerns="Детето често идва гладно.", needs="Подкрепа за семейството", level="significant"),
+    EntryData(
+        "basic_care",
+        concerns="Детето често идва гладно.",
+        needs="Подкрепа за семейството",
+        level="significant",
+    ),
     EntryData("housing", strengths="Собствено жилище", level="some"),
 ]
 EDUCATION = [
-    EntryData("education", strengths="Обича математика", concerns="Отсъства често", needs="Ресурсен учител",
-              level="significant"),  # fmt: skip
+    EntryData(
+        "education",
+        strengths="Обича математика",
+        concerns="Отсъства често",
+        needs="Ресурсен учител",
+        level="significant",
+    ),  # fmt: skip
     EntryData("emotional", concerns="Агресия към съученици", level="significant"),
 ]
 
@@ -98,7 +108,9 @@ def test_two_sectors_formulation_at_meeting_and_completion_complete_protocol_ste
     a.refresh_from_db()
     assert a.formulation_agreed and a.formulation_meeting == m
 
-    services.assessment_complete(ctx=ctx_for(w.ivanova), access=acc(w, w.ivanova), assessment=a, expected_version=a.version)
+    services.assessment_complete(
+        ctx=ctx_for(w.ivanova), access=acc(w, w.ivanova), assessment=a, expected_version=a.version
+    )
     a.refresh_from_db()
     assert a.status == AssessmentStatus.COMPLETED and a.completed_by == w.ivanova
     assert step(w.case, "multisector", "multisector_assessment").status == StepStatus.DONE
@@ -109,7 +121,9 @@ def test_two_sectors_formulation_at_meeting_and_completion_complete_protocol_ste
     # A new version carries the contributions over; completing it supersedes the first.
     b = start(w)
     assert b.number == 2 and b.contributions.count() == 2 and not b.formulation_agreed
-    services.assessment_complete(ctx=ctx_for(w.nikolova), access=acc(w, w.nikolova), assessment=b, expected_version=b.version)
+    services.assessment_complete(
+        ctx=ctx_for(w.nikolova), access=acc(w, w.nikolova), assessment=b, expected_version=b.version
+    )
     a.refresh_from_db()
     assert a.status == AssessmentStatus.SUPERSEDED and a.superseded_at is not None
 
@@ -144,10 +158,14 @@ def test_only_lead_or_manager_complete_and_not_empty(world):
     w = world
     a = start(w)
     with pytest.raises(ValidationError):
-        services.assessment_complete(ctx=ctx_for(w.ivanova), access=acc(w, w.ivanova), assessment=a, expected_version=1)
+        services.assessment_complete(
+            ctx=ctx_for(w.ivanova), access=acc(w, w.ivanova), assessment=a, expected_version=1
+        )
     contribute(w, w.petrov, a, EDUCATION)
     with pytest.raises(PermissionDenied):
-        services.assessment_complete(ctx=ctx_for(w.petrov), access=acc(w, w.petrov), assessment=a, expected_version=1)
+        services.assessment_complete(
+            ctx=ctx_for(w.petrov), access=acc(w, w.petrov), assessment=a, expected_version=1
+        )
     with pytest.raises(ValidationError):
         start(w)  # one draft at a time
 
@@ -164,7 +182,9 @@ def test_each_sector_writes_only_its_own_contribution_with_its_version(world):
     with pytest.raises(ConflictError):
         contribute(w, w.petrov, a, EDUCATION, expected_version=c.version)  # stale
     with pytest.raises(ValidationError) as e:
-        contribute(w, w.petrov, a, EDUCATION, expected_version=c.version + 1, sensitivity=Sensitivity.SENSITIVE)
+        contribute(
+            w, w.petrov, a, EDUCATION, expected_version=c.version + 1, sensitivity=Sensitivity.SENSITIVE
+        )
     assert "sensitivity" in e.value.message_dict  # above his own level
     with pytest.raises(ValidationError) as e:
         contribute(w, w.petrov, a, [EntryData("nowhere", level="some"), EntryData("health", level="huge")],
@@ -183,7 +203,9 @@ def test_health_contribution_is_sensitive_and_hidden_from_petrov(world, client):
     w = world
     add_doctor(w)
     a = start(w)
-    health = contribute(w, w.dimitrova, a, [EntryData("health", concerns=SECRET, level=NeedLevel.SIGNIFICANT)])
+    health = contribute(
+        w, w.dimitrova, a, [EntryData("health", concerns=SECRET, level=NeedLevel.SIGNIFICANT)]
+    )
     assert health.sensitivity == Sensitivity.SENSITIVE
     contribute(w, w.petrov, a, EDUCATION)
     client.force_login(w.petrov)
@@ -270,7 +292,9 @@ def test_history_page_query_count_does_not_grow(world, client, django_assert_max
         a = start(w)
         carried = a.contributions.filter(sector="social").first()  # from the previous version
         contribute(w, w.ivanova, a, SOCIAL, expected_version=carried.version if carried else None)
-        services.assessment_complete(ctx=ctx_for(w.ivanova), access=acc(w, w.ivanova), assessment=a, expected_version=a.version)
+        services.assessment_complete(
+            ctx=ctx_for(w.ivanova), access=acc(w, w.ivanova), assessment=a, expected_version=a.version
+        )
     client.force_login(w.ivanova)
     with django_assert_max_num_queries(20):
         assert client.get(reverse("assessments:history", args=[w.case.pk])).status_code == 200
@@ -290,7 +314,10 @@ def test_outsiders_get_404_on_every_page(world, client, name):
     for url_name in ("detail", "contribute", "formulation", "print", "pdf"):
         assert client.get(reverse(f"assessments:{url_name}", args=[w.case.pk, a.pk])).status_code == 404
     assert client.post(reverse("assessments:start", args=[w.case.pk])).status_code == 404
-    assert client.post(reverse("assessments:complete", args=[w.case.pk, a.pk]), {"version": 1}).status_code == 404
+    assert (
+        client.post(reverse("assessments:complete", args=[w.case.pk, a.pk]), {"version": 1}).status_code
+        == 404
+    )
     assert client.post(reverse("assessments:contribute", args=[w.case.pk, a.pk]), {}).status_code == 404
     # Same answer as for a case that does not exist.
     assert client.get(reverse("assessments:case", args=[999999])).status_code == 404
