@@ -5,7 +5,9 @@ from django.urls import path
 from zaedno.api.views import assessments
 
 urlpatterns: list = [
-    path("cases/<int:case_id>/assessments/", assessments.AssessmentListView.as_view(), name="case-assessments"),
+    path(
+        "cases/<int:case_id>/assessments/", assessments.AssessmentListView.as_view(), name="case-assessments"
+    ),
     path(
         "cases/<int:case_id>/assessments/<int:assessment_id>/",
         assessments.AssessmentDetailView.as_view(),
