@@ -136,7 +136,8 @@ def _notifications(phase: str, decisions: list[Decision], now: dt.datetime) -> l
                 "number": case.number,
                 "who": _who(d),
             }
-            title = gettext(MSG_REMINDER if phase == "remind" else MSG_OVERDUE) % params
+            message = MSG_REMINDER if phase == "remind" else MSG_OVERDUE
+            title = gettext(message) % params
             url = reverse("meetings:decision", args=[case.pk, d.pk])
             seen: set[int] = set()
             for user in recipients:

@@ -389,3 +389,111 @@ def test_the_case_page_shows_the_next_meeting_and_overdue_decisions(
     assert panel["next_meeting"]["pk"] == upcoming.pk and first.pk != upcoming.pk
     html = login(client, world.ivanova).get(reverse("cases:detail", args=[world.case.pk])).content.decode()
     assert "meetings-panel-title" in html and murl(upcoming) in html and "10.06.2026 10:00" in html
+
+
+def test_compliance_counts_decisions_by_state_per_organisation(world, schedule, clock):
+    from zaedno.meetings.panels import compliance_panel
+
+    meeting = schedule(starts_at=local(2026, 5, 20, 9, 0))
+    access = access_for(world.ivanova, world.case)
+
+    def add(text, due, **kw):
+        data = {
+            "responsible_kind": ResponsibleKind.ORGANISATION,
+            "responsible_organisation": world.school,
+        } | kw
+        return services.decision_record(
+            ctx=ctx_for(world.ivanova), access=access, meeting=meeting, text=text, due_on=due, **data
+        )
+
+    on_time, late, not_done, open_, overdue = (
+        add("а", dt.date(2026, 5, 25)), add("б", dt.date(2026, 5, 21)), add("в", dt.date(2026, 6, 30)),
+        add("г", dt.date(2026, 6, 30)), add("д", dt.date(2026, 5, 21)),
+    )  # fmt: skip
+    for decision, status, reason in (
+        (on_time, "done", ""),
+        (late, "done", ""),
+        (not_done, "not_done", "Отказ"),
+    ):
+        if decision is late:
+            clock.set(2026, 5, 23, 9, 0)
+        services.decision_progress(
+            ctx=ctx_for(world.ivanova), access=access_for(world.ivanova, world.case), decision=decision,
+            status=status, reason=reason,
+        )  # fmt: skip
+    later = schedule(kind=MeetingKind.CONFERENCE_REVIEW, starts_at=local(2026, 6, 10, 10, 0))
+    services.decision_record(
+        ctx=ctx_for(world.ivanova), access=access_for(world.ivanova, world.case), meeting=later, text="е",
+        responsible_kind=ResponsibleKind.PARENT, responsible_name="Анна", due_on=dt.date(2026, 7, 1),
+        supersedes=[Decision.objects.get(pk=open_.pk)],
+    )  # fmt: skip
+    assert overdue.status == DecisionStatus.OPEN
+    clock.set(2026, 6, 1, 9, 0)
+    orgs = {o.pk: o for o in (world.ozd, world.school)}
+    panel = compliance_panel(world.nikolova, orgs, {}, clock.at)
+    # on track, overdue, done on time, done late, not done, superseded
+    assert panel["led"] == [{"name": str(world.ozd), "cells": [1, 1, 1, 1, 1, 1], "total": 6}]
+    assert panel["owned"] == [{"name": str(world.school), "cells": [0, 1, 1, 1, 1, 1], "total": 5}]
+
+
+def test_a_professional_who_left_the_team_no_longer_sees_the_decision_in_my_work(world, schedule, clock):
+    from zaedno.cases.services import team_member_remove
+
+    held(world, schedule, clock)
+    assert work_panel(world.petrov, clock.at)["work"].own
+    team_member_remove(
+        ctx=ctx_for(world.ivanova), access=access_for(world.ivanova, world.case), member=world.petrov_member,
+        reason="Смени училището.",
+    )  # fmt: skip
+    assert work_panel(world.petrov, clock.at) is None
+
+
+def test_every_form_page_renders_for_the_lead_and_invite_and_move_work(
+    client, world, schedule, mailoutbox, django_capture_on_commit_callbacks
+):
+    meeting = schedule(members=[], guests=[])
+    decision = services.decision_record(
+        ctx=ctx_for(world.ivanova), access=access_for(world.ivanova, world.case), meeting=meeting, text="Решение",
+        responsible_kind=ResponsibleKind.CHILD, due_on=dt.date(2026, 6, 1),
+    )  # fmt: skip
+    login(client, world.ivanova)
+    for url in [
+        *[
+            murl(meeting, n)
+            for n in ("detail", "reschedule", "cancel", "invite", "minutes", "decision_add", "print")
+        ],
+        reverse("meetings:decision", args=[world.case.pk, decision.pk]),
+        reverse("meetings:decision_edit", args=[world.case.pk, decision.pk]),
+        reverse("meetings:list", args=[world.case.pk]),
+        reverse("meetings:decisions", args=[world.case.pk]) + "?status=open",
+    ]:
+        assert client.get(url).status_code == 200, url
+    guests = {"guest-TOTAL_FORMS": "1", "guest-INITIAL_FORMS": "0", "guest-0-name": "Баба Мара",
+              "guest-0-role": "relative", "guest-0-email": "mara@example.org"}  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(murl(meeting, "invite"), {"members": [world.petrov.pk], **guests})
+    assert response.status_code == 302
+    assert sorted(m.to[0] for m in mailoutbox) == ["mara@example.org", "petrov@example.org"]
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            murl(meeting, "reschedule"),
+            {
+                "starts_at": "23.05.2026 09:00",
+                "ends_at": "23.05.2026 10:00",
+                "place": "Училището",
+                "version": 1,
+            },
+        )
+    assert response.status_code == 302 and len(mailoutbox) == 3
+    assert "SEQUENCE:1" in mailoutbox[0].attachments[0][1]
+    stale = client.post(
+        murl(meeting, "reschedule"),
+        {"starts_at": "24.05.2026 09:00", "ends_at": "24.05.2026 10:00", "place": "", "version": 1},
+    )
+    assert stale.status_code == 409
+    response = client.post(
+        reverse("meetings:decision_edit", args=[world.case.pk, decision.pk]),
+        {"text": "Решение, поправено", "responsible_kind": "child", "due_on": "02.06.2026", "version": 1},
+    )
+    assert response.status_code == 302 and Decision.objects.get(pk=decision.pk).text == "Решение, поправено"
