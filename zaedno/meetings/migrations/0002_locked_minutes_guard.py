@@ -1,6 +1,9 @@
 """Locked minutes cannot change, whatever the code path: database triggers refuse an UPDATE of the
 minutes, the attendance or a decision's words, who or when once the meeting is locked, and any
 UPDATE of an addendum. Corrections are new addenda.
+
+On SQLite a later migration that rebuilds one of these tables (ALTER by copy) drops its trigger:
+such a migration must create it again (the test of the lock in test_services.py would fail).
 """
 
 from django.db import migrations
