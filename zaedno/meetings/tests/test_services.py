@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import translation
 from icalendar import Calendar
 
 from zaedno.cases.access import access_for
@@ -32,6 +33,13 @@ from zaedno.notifications.models import Notification
 from zaedno.protocols.models import CaseArtefact, CaseStep, StepStatus
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Service messages are matched in English here (the catalogue's Bulgarian is checked elsewhere)."""
+    with translation.override("en"):
+        yield
 
 
 def acc(world, name="ivanova"):

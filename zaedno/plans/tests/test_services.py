@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from zaedno.cases.access import access_for
 from zaedno.cases.models import CaseStatus
@@ -31,6 +32,13 @@ from zaedno.plans.tests.helpers import CHILD_WORDS, agreed_plan, content, meetin
 from zaedno.protocols.models import CaseArtefact, CaseStep, StepStatus
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Service messages are matched in English here (the catalogue's Bulgarian is checked elsewhere)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
