@@ -98,7 +98,7 @@ def _timeline(
     access: CaseAccess, ctx: AuditContext, message: str, params: dict, sensitivity=Sensitivity.STANDARD
 ):
     timeline_add(
-        case=access.case, kind=TimelineKind.UPDATED, actor=ctx.actor, message=message, params=params,
+        case=access.case, kind=TimelineKind.ASSESSMENT, actor=ctx.actor, message=message, params=params,
         sensitivity=sensitivity,
     )  # fmt: skip
 

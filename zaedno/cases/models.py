@@ -228,6 +228,12 @@ class TimelineKind(models.TextChoices):
     BREAK_GLASS = "break_glass", _("emergency access")
     LEAD_CHANGED = "lead_changed", _("case lead changed")
     PROTOCOL = "protocol", _("protocol")
+    MEETING = "meeting", _("meeting")
+    DECISION = "decision", _("decision")
+    ASSESSMENT = "assessment", _("assessment")
+    PLAN = "plan", _("plan")
+    TOOL = "tool", _("discussion tool")
+    PROFILE = "profile", _("difficult-case profile")
 
 
 class TimelineEntry(models.Model):
@@ -316,4 +322,6 @@ class BreakGlassAccess(models.Model):
         return f"{self.user} → {self.case} ({self.granted_at:%d.%m.%Y %H:%M})"
 
 
+# Parameters of timeline messages stored as codes and shown with their label in the reader's
+# language. Apps that build on cases add their own in ``AppConfig.ready()`` (e.g. meeting kinds).
 TIMELINE_PARAM_CHOICES = {"category": SignalCategory, "role": TeamRole, "section": NoteSection}

@@ -153,7 +153,11 @@ class AttendanceForm(forms.Form):
                 initial=p.attendance if p.attendance != Attendance.INVITED else None,
             )  # fmt: skip
             self.fields[f"note_{p.pk}"] = forms.CharField(
-                label=_("Note"), max_length=300, required=False, initial=p.attendance_note
+                label=_("Note"),
+                max_length=300,
+                required=False,
+                initial=p.attendance_note,
+                widget=forms.TextInput(attrs={"placeholder": _("Note, e.g. how their view was heard")}),
             )
             self.rows.append((p, self[f"att_{p.pk}"], self[f"note_{p.pk}"]))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zaedno.cases.models import Case, Sensitivity
@@ -100,7 +101,7 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["case", "starts_at"]), models.Index(fields=["status", "starts_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} — {self.starts_at:%d.%m.%Y %H:%M}"
+        return f"{self.get_kind_display()} — {timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
 
     @property
     def is_locked(self) -> bool:

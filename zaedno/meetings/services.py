@@ -47,14 +47,14 @@ from zaedno.meetings.models import (
 from zaedno.notifications.services import notification_send
 from zaedno.protocols import engine as protocol_engine
 
-MSG_SCHEDULED = gettext_noop("Meeting scheduled: %(kind)s on %(date)s")
-MSG_RESCHEDULED = gettext_noop("Meeting moved: %(kind)s, now on %(date)s")
-MSG_CANCELLED = gettext_noop("Meeting cancelled: %(kind)s on %(date)s")
-MSG_HELD = gettext_noop("Meeting held: %(kind)s on %(date)s")
-MSG_LOCKED = gettext_noop("Minutes confirmed by all present and locked: %(kind)s of %(date)s")
+MSG_SCHEDULED = gettext_noop("Meeting scheduled: %(meeting_kind)s on %(date)s")
+MSG_RESCHEDULED = gettext_noop("Meeting moved: %(meeting_kind)s, now on %(date)s")
+MSG_CANCELLED = gettext_noop("Meeting cancelled: %(meeting_kind)s on %(date)s")
+MSG_HELD = gettext_noop("Meeting held: %(meeting_kind)s on %(date)s")
+MSG_LOCKED = gettext_noop("Minutes confirmed by all present and locked: %(meeting_kind)s of %(date)s")
 MSG_ADDENDUM = gettext_noop("Addendum to the minutes of %(date)s")
 MSG_DECISION = gettext_noop("Decision recorded: %(text)s (due %(due)s)")
-MSG_DECISION_STATUS = gettext_noop("Decision %(status)s: %(text)s")
+MSG_DECISION_STATUS = gettext_noop("Decision %(decision_status)s: %(text)s")
 
 NOTE_INVITED = gettext_noop("Invitation: %(kind)s on %(date)s — case %(number)s")
 NOTE_MOVED = gettext_noop("Meeting moved: %(kind)s, now on %(date)s — case %(number)s")
@@ -224,8 +224,8 @@ def meeting_schedule(
         p.full_clean(exclude=["meeting"])
     Participant.objects.bulk_create(participants)
     timeline_add(
-        case=case, kind=TimelineKind.UPDATED, actor=ctx.actor, at=now, message=MSG_SCHEDULED,
-        params={"kind": _kind_label(kind), "date": _local(starts_at)},
+        case=case, kind=TimelineKind.MEETING, actor=ctx.actor, at=now, message=MSG_SCHEDULED,
+        params={"meeting_kind": kind, "date": _local(starts_at)},
     )  # fmt: skip
     audit_record(
         ctx=ctx, action="meeting.schedule", case_id=case.pk, object_type="meeting", object_id=meeting.pk,
@@ -302,8 +302,8 @@ def meeting_reschedule(
                  "ics_sequence": meeting.ics_sequence + 1},
     )  # fmt: skip
     timeline_add(
-        case=access.case, kind=TimelineKind.UPDATED, actor=ctx.actor, message=MSG_RESCHEDULED,
-        params={"kind": _kind_label(meeting.kind), "date": _local(starts_at)},
+        case=access.case, kind=TimelineKind.MEETING, actor=ctx.actor, message=MSG_RESCHEDULED,
+        params={"meeting_kind": meeting.kind, "date": _local(starts_at)},
     )  # fmt: skip
     audit_record(
         ctx=ctx, action="meeting.reschedule", case_id=access.case.pk, object_type="meeting", object_id=meeting.pk,
@@ -333,8 +333,8 @@ def meeting_cancel(*, ctx: AuditContext, access: CaseAccess, meeting: Meeting, r
         raise ValidationError(_("Only a scheduled meeting can be cancelled."))
     meeting.refresh_from_db()
     timeline_add(
-        case=access.case, kind=TimelineKind.UPDATED, actor=ctx.actor, at=now, message=MSG_CANCELLED,
-        params={"kind": _kind_label(meeting.kind), "date": _local(meeting.starts_at)},
+        case=access.case, kind=TimelineKind.MEETING, actor=ctx.actor, at=now, message=MSG_CANCELLED,
+        params={"meeting_kind": meeting.kind, "date": _local(meeting.starts_at)},
     )  # fmt: skip
     audit_record(
         ctx=ctx, action="meeting.cancel", case_id=access.case.pk, object_type="meeting", object_id=meeting.pk,
@@ -452,8 +452,8 @@ def meeting_hold(*, ctx: AuditContext, access: CaseAccess, meeting: Meeting) -> 
         raise ValidationError(_("Only a scheduled meeting can be marked held."))
     meeting.refresh_from_db()
     timeline_add(
-        case=access.case, kind=TimelineKind.PROTOCOL, actor=ctx.actor, at=now, message=MSG_HELD,
-        params={"kind": _kind_label(meeting.kind), "date": _local(meeting.starts_at)},
+        case=access.case, kind=TimelineKind.MEETING, actor=ctx.actor, at=now, message=MSG_HELD,
+        params={"meeting_kind": meeting.kind, "date": _local(meeting.starts_at)},
     )  # fmt: skip
     audit_record(
         ctx=ctx, action="meeting.hold", case_id=access.case.pk, object_type="meeting", object_id=meeting.pk,
@@ -498,8 +498,8 @@ def minutes_confirm(*, ctx: AuditContext, access: CaseAccess, meeting: Meeting) 
             status=MeetingStatus.LOCKED, locked_at=now, version=meeting.version + 1
         )
         timeline_add(
-            case=access.case, kind=TimelineKind.PROTOCOL, actor=ctx.actor, at=now, message=MSG_LOCKED,
-            params={"kind": _kind_label(meeting.kind), "date": _local(meeting.starts_at)},
+            case=access.case, kind=TimelineKind.MEETING, actor=ctx.actor, at=now, message=MSG_LOCKED,
+            params={"meeting_kind": meeting.kind, "date": _local(meeting.starts_at)},
         )  # fmt: skip
         audit_record(
             ctx=ctx,
@@ -526,7 +526,7 @@ def addendum_add(*, ctx: AuditContext, access: CaseAccess, meeting: Meeting, tex
         meeting=meeting, text=text.strip(), author=ctx.actor, created_at=now
     )
     timeline_add(
-        case=access.case, kind=TimelineKind.UPDATED, actor=ctx.actor, at=now, message=MSG_ADDENDUM,
+        case=access.case, kind=TimelineKind.MEETING, actor=ctx.actor, at=now, message=MSG_ADDENDUM,
         params={"date": _local(meeting.starts_at)}, sensitivity=meeting.sensitivity,
     )  # fmt: skip
     audit_record(
@@ -631,7 +631,7 @@ def decision_record(
             meeting=meeting,
         )  # fmt: skip
     timeline_add(
-        case=case, kind=TimelineKind.UPDATED, actor=ctx.actor, at=now, message=MSG_DECISION,
+        case=case, kind=TimelineKind.DECISION, actor=ctx.actor, at=now, message=MSG_DECISION,
         params={"text": _short(decision.text), "due": due_on.strftime("%d.%m.%Y")}, sensitivity=decision.sensitivity,
     )  # fmt: skip
     audit_record(
@@ -749,11 +749,9 @@ def decision_progress(
         created_at=now, meeting=meeting,
     )  # fmt: skip
     if status:
-        with translation.override(settings.LANGUAGE_CODE):
-            label = str(DecisionStatus(status).label)
         timeline_add(
-            case=access.case, kind=TimelineKind.UPDATED, actor=ctx.actor, at=now, message=MSG_DECISION_STATUS,
-            params={"status": label, "text": _short(decision.text)}, sensitivity=decision.sensitivity,
+            case=access.case, kind=TimelineKind.DECISION, actor=ctx.actor, at=now, message=MSG_DECISION_STATUS,
+            params={"decision_status": status, "text": _short(decision.text)}, sensitivity=decision.sensitivity,
         )  # fmt: skip
     audit_record(
         ctx=ctx, action="decision.progress", case_id=access.case.pk, object_type="decision", object_id=decision.pk,

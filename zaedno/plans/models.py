@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zaedno.assessments.domains import DEVELOPMENT_DOMAINS, Domain
@@ -99,7 +100,7 @@ class Plan(models.Model):
         indexes = [models.Index(fields=["case", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} v{self.number}"
+        return f"{self.get_kind_display()}, " + gettext("version %(number)s") % {"number": self.number}
 
     @property
     def label(self) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.http import Http404
 
 from zaedno.cases.access import CaseAccess
@@ -29,6 +29,7 @@ from zaedno.plans.models import (
     PlanKind,
     PlanReview,
     PlanStatus,
+    Who,
 )
 from zaedno.plans.services import PLAN_SENSITIVITY, active_members, confirmation_state
 
@@ -246,4 +247,19 @@ def my_checkins(user, today: dt.date, *, horizon_days: int = 14, limit: int = 20
         .filter(_in_team(user, "case"))
         .select_related("case__child")
         .order_by("due_on", "id")[:limit]
+    )
+
+
+def family_actions(access: CaseAccess) -> list[Action]:
+    """The family's own open actions (a parent's, the child's) in the agreed plans of the case,
+    for the information sheet given to the family. Nothing when the reader may not read plans."""
+    if not can_read(access):
+        return []
+    return list(
+        Action.objects.filter(
+            plan__case=access.case,
+            plan__status=PlanStatus.AGREED,
+            who_kind__in=[Who.PARENT, Who.CHILD],
+            status__in=ACTION_OPEN_STATES,
+        ).order_by(F("due_on").asc(nulls_last=True), "position", "id")
     )

@@ -106,7 +106,7 @@ def _check_version(plan: Plan, expected_version: int | None, wanted_status: str)
 
 def _timeline(access: CaseAccess, ctx: AuditContext, message: str, params: dict, at=None) -> None:
     timeline_add(
-        case=access.case, kind=TimelineKind.UPDATED, actor=ctx.actor, at=at or timezone.now(),
+        case=access.case, kind=TimelineKind.PLAN, actor=ctx.actor, at=at or timezone.now(),
         message=message, params=params, sensitivity=PLAN_SENSITIVITY,
     )  # fmt: skip
 

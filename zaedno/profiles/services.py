@@ -98,7 +98,7 @@ def profile_refresh(
         )  # fmt: skip
         if flag_changed:
             timeline_add(
-                case=case, kind=TimelineKind.UPDATED, actor=ctx.actor, at=now, sensitivity=Sensitivity.STANDARD,
+                case=case, kind=TimelineKind.PROFILE, actor=ctx.actor, at=now, sensitivity=Sensitivity.STANDARD,
                 message=MSG_FLAG_ON if flagged else MSG_FLAG_OFF, params={"count": len(met)} if flagged else {},
             )  # fmt: skip
     return profile
@@ -158,7 +158,7 @@ def indicator_record(*, ctx: AuditContext, access: CaseAccess, kind: str, note: 
     indicator.full_clean()
     indicator.save()
     timeline_add(
-        case=access.case, kind=TimelineKind.UPDATED, actor=ctx.actor, at=now, sensitivity=Sensitivity.STANDARD,
+        case=access.case, kind=TimelineKind.PROFILE, actor=ctx.actor, at=now, sensitivity=Sensitivity.STANDARD,
         message=MSG_INDICATOR, params={"kind": _default_language(IndicatorKind(kind).label)},
     )  # fmt: skip
     audit_record(
@@ -192,7 +192,7 @@ def indicator_withdraw(
         raise ValidationError({"indicator": [_("This indicator has already been withdrawn.")]})
     indicator.refresh_from_db()
     timeline_add(
-        case=access.case, kind=TimelineKind.UPDATED, actor=ctx.actor, at=now, sensitivity=Sensitivity.STANDARD,
+        case=access.case, kind=TimelineKind.PROFILE, actor=ctx.actor, at=now, sensitivity=Sensitivity.STANDARD,
         message=MSG_INDICATOR_WITHDRAWN, params={"kind": _default_language(IndicatorKind(indicator.kind).label)},
     )  # fmt: skip
     audit_record(

@@ -52,7 +52,7 @@ def _add_version(*, ctx, access, document, data, meeting, sensitivity, number) -
     version.full_clean(exclude=["document"])
     version.save()
     timeline_add(
-        case=access.case, kind=TimelineKind.UPDATED, actor=ctx.actor, at=version.created_at,
+        case=access.case, kind=TimelineKind.TOOL, actor=ctx.actor, at=version.created_at,
         message=MSG_CREATED if number == 1 else MSG_VERSION,
         params={"kind": ToolKind(document.kind).label, "title": document.title, "number": number},
     )  # fmt: skip

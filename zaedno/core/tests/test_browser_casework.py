@@ -186,7 +186,7 @@ def _hold_conference(page, base: str, w, meeting: Meeting) -> None:
     assert "Екипът обсъди отсъствията" in page.locator("section[aria-labelledby=minutes-title]").inner_text()
     shot(page, "casework-04-conference-held")
 
-    page.locator("nav.case-nav").get_by_role("link", name="Протокол").click()
+    page.locator("nav.case-nav").get_by_role("link", name="Стъпки по протокола").click()
     page.wait_for_url(f"{base}/cases/{w.case.pk}/protocol/")
     _assert_step_done(page, w.case, "assessment_conference")
     shot(page, "casework-05-protocol-conference-done")

@@ -85,3 +85,16 @@ def test_outsiders_get_404_on_every_document_page(client, world, name):
 
 def test_pdf_file_names_are_ascii():
     assert pdf_filename("Протокол", "ВТ-2026-0001") == "Protokol-Vt-2026-0001.pdf"
+
+
+def test_the_sheet_lists_the_familys_own_actions_from_the_agreed_plan(client, world):
+    from zaedno.plans.tests.helpers import agreed_plan
+
+    agreed_plan(world)
+    html = (
+        login(client, world.ivanova)
+        .get(reverse("documents:family_sheet", args=[world.case.pk]))
+        .content.decode()
+    )
+    assert "Дейност 1.2" in html  # the mother's
+    assert "Дейност 1.1" not in html  # the school psychologist's: not the family's to do
