@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "zaedno.profiles",
     "zaedno.plans",
     "zaedno.documents",
+    "zaedno.resources",
     "zaedno.api",
     "zaedno.demo",
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("zaedno.profiles.urls")),
     path("", include("zaedno.plans.urls")),
     path("", include("zaedno.documents.urls")),
+    path("", include("zaedno.resources.urls")),
     path("api/v1/", include("zaedno.api.urls")),
     path(f"{settings.ZAEDNO_ADMIN_PATH}/", admin.site.urls),
 ]
