@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "zaedno.plans",
     "zaedno.documents",
     "zaedno.resources",
+    "zaedno.referrals",
+    "zaedno.episodes",
+    "zaedno.imports",
+    "zaedno.join_requests",
     "zaedno.api",
     "zaedno.demo",
 ]

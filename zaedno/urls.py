@@ -22,6 +22,10 @@ urlpatterns = [
     path("", include("zaedno.plans.urls")),
     path("", include("zaedno.documents.urls")),
     path("", include("zaedno.resources.urls")),
+    path("", include("zaedno.referrals.urls")),
+    path("", include("zaedno.episodes.urls")),
+    path("", include("zaedno.imports.urls")),
+    path("", include("zaedno.join_requests.urls")),
     path("api/v1/", include("zaedno.api.urls")),
     path(f"{settings.ZAEDNO_ADMIN_PATH}/", admin.site.urls),
 ]

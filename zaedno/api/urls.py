@@ -3,7 +3,18 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from zaedno.api import urls_assessments, urls_meetings, urls_plans, urls_profiles, urls_resources, urls_tools
+from zaedno.api import (
+    urls_assessments,
+    urls_episodes,
+    urls_imports,
+    urls_join_requests,
+    urls_meetings,
+    urls_plans,
+    urls_profiles,
+    urls_referrals,
+    urls_resources,
+    urls_tools,
+)
 from zaedno.api.views import cases, children, directory, notifications, protocols
 
 app_name = "api"
@@ -52,5 +63,9 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
 # Case work (issue 4): each app keeps its routes in its own module.
-for _module in (urls_meetings, urls_tools, urls_assessments, urls_profiles, urls_plans, urls_resources):
+# Issue 5: resources, referrals, episodes, imports, join requests.
+for _module in (
+    urls_meetings, urls_tools, urls_assessments, urls_profiles, urls_plans,
+    urls_resources, urls_referrals, urls_episodes, urls_imports, urls_join_requests,
+):  # fmt: skip
     urlpatterns += _module.urlpatterns

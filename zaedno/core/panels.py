@@ -21,11 +21,16 @@ CASE_PANELS = [
     "zaedno.assessments.panels.case_panel",
     "zaedno.tools.panels.case_panel",
     "zaedno.documents.panels.case_panel",
+    "zaedno.episodes.panels.case_panel",
+    "zaedno.referrals.panels.case_panel",
 ]
 # (user, now) -> panel | None: sections of "my work" below the protocol steps.
 WORK_PANELS = [
     "zaedno.meetings.panels.work_panel",
     "zaedno.plans.panels.work_panel",
+    "zaedno.referrals.panels.work_panel",
+    "zaedno.episodes.panels.work_panel",
+    "zaedno.join_requests.panels.work_panel",
 ]
 # (user, organisations: dict[id, Organisation], municipalities: dict[id, Municipality], now)
 # -> panel | None: sections of the compliance page.
