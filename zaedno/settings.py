@@ -303,7 +303,11 @@ ZAEDNO_SCAN_MINUTES = envint("ZAEDNO_SCAN_MINUTES", 5)
 # {x}, {y}; empty = markers on a plain background, e.g. on a network without internet access) and
 # its attribution; an entry not confirmed by its organisation for this many days is stale.
 ZAEDNO_MAP_TILES_URL = envstr("ZAEDNO_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png") or ""
-ZAEDNO_MAP_TILES_ATTRIBUTION = envstr(
-    "ZAEDNO_MAP_TILES_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
-) or ""
+ZAEDNO_MAP_TILES_ATTRIBUTION = (
+    envstr(
+        "ZAEDNO_MAP_TILES_ATTRIBUTION",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+    )
+    or ""
+)
 ZAEDNO_RESOURCE_STALE_DAYS = envint("ZAEDNO_RESOURCE_STALE_DAYS", 180)
