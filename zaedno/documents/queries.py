@@ -7,6 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from zaedno.cases.access import CaseAccess
+from zaedno.cases.models import Sensitivity
 from zaedno.cases.queries import case_team
 
 NEXT_MEETINGS = 3
@@ -38,6 +39,8 @@ def family_sheet(access: CaseAccess, now: dt.datetime | None = None) -> dict:
             case=case,
             status__in=DECISION_OPEN_STATES,
             responsible_kind__in=[ResponsibleKind.PARENT, ResponsibleKind.CHILD],
+            # Never a sensitive decision, and only what the professional printing the sheet may see.
+            sensitivity__lte=min(access.level, Sensitivity.STANDARD),
         ).order_by("due_on", "id")
     )
     return {

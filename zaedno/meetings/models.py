@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zaedno.cases.models import Case, Sensitivity
 from zaedno.organisations.models import Organisation
@@ -192,11 +193,12 @@ class MinutesAddendum(models.Model):
 
 
 class DecisionStatus(models.TextChoices):
-    OPEN = "open", _("open")
-    IN_PROGRESS = "in_progress", _("in progress")
-    DONE = "done", _("done")
-    NOT_DONE = "not_done", _("not done")
-    SUPERSEDED = "superseded", _("superseded")
+    # A context of their own: in Bulgarian the words agree with "решение" (neuter).
+    OPEN = "open", pgettext_lazy("decision", "open")
+    IN_PROGRESS = "in_progress", pgettext_lazy("decision", "in progress")
+    DONE = "done", pgettext_lazy("decision", "done")
+    NOT_DONE = "not_done", pgettext_lazy("decision", "not done")
+    SUPERSEDED = "superseded", pgettext_lazy("decision", "superseded")
 
 
 # A decision in one of these states still asks something of someone.

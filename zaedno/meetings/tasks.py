@@ -41,7 +41,9 @@ def meeting_invitations(
     if not recipients:
         return 0
     everyone = _recipients(meeting, None)
-    ics = meeting_ics(meeting, method=method, attendees=[(e, n) for e, n, _u in everyone])
+    # The file lists the professionals only: a parent's or the child's name does not travel in the
+    # calendar data of every invitee (they still get their own e-mail).
+    ics = meeting_ics(meeting, method=method, attendees=[(e, n) for e, n, is_user in everyone if is_user])
     with translation.override(settings.LANGUAGE_CODE):
         summary = meeting_summary(meeting)
         when = timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M")

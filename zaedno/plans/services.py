@@ -418,7 +418,7 @@ def plan_agree(
     )  # fmt: skip
     url = reverse("plans:detail", args=[case.pk, plan.pk])
     for m in members:
-        if m.user_id != ctx.actor.pk:
+        if m.user_id != ctx.actor.pk and m.sharing_level >= PLAN_SENSITIVITY:
             notification_send(
                 user=m.user, kind="plan.confirm", case_id=case.pk, url=url,
                 title=gettext_noop("Please confirm the agreed plan of case %(number)s"),
@@ -450,7 +450,9 @@ def plan_confirm(*, ctx: AuditContext, access: CaseAccess, plan: Plan) -> PlanCo
 
 
 def confirmation_state(plan: Plan, members: list[TeamMember], confirmations: list[PlanConfirmation]) -> dict:
-    """Who of the active team has confirmed the plan, who not yet; "confirmed by the team" when all."""
+    """Who of the active team has confirmed the plan, who not yet; "confirmed by the team" when all
+    who may read it (a member at the basic sharing level cannot read the plan, so is not asked)."""
+    members = [m for m in members if m.sharing_level >= PLAN_SENSITIVITY]
     confirmed = {c.user_id: c for c in confirmations}
     rows = [{"member": m, "confirmation": confirmed.get(m.user_id)} for m in members]
     pending = [r["member"] for r in rows if r["confirmation"] is None]

@@ -98,3 +98,21 @@ def test_the_sheet_lists_the_familys_own_actions_from_the_agreed_plan(client, wo
     )
     assert "Дейност 1.2" in html  # the mother's
     assert "Дейност 1.1" not in html  # the school psychologist's: not the family's to do
+
+
+def test_a_sensitive_decision_for_the_parent_stays_off_the_sheet(client, world, meeting):
+    from zaedno.cases.models import Sensitivity
+
+    Decision.objects.create(
+        case=world.case, meeting=meeting, number=2, text="Майката посещава група за жертви на насилие",
+        responsible_kind=ResponsibleKind.PARENT, responsible_name="Анна Стефанова (майка)",
+        due_on=timezone.localdate() + dt.timedelta(days=10), created_by=world.ivanova, created_at=timezone.now(),
+        sensitivity=Sensitivity.SENSITIVE,
+    )  # fmt: skip
+    html = (
+        login(client, world.ivanova)
+        .get(reverse("documents:family_sheet", args=[world.case.pk]))
+        .content.decode()
+    )
+    assert "консултация при психолог" in html
+    assert "група за жертви" not in html

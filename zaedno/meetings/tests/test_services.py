@@ -106,6 +106,11 @@ def test_scheduling_invites_by_email_with_a_calendar_file(
     assert world.case.number in summary and "Георги" not in summary and "Стефанов" not in summary
     assert str(event["LOCATION"]) == "ОЗД, стая 12"
     assert str(event["ORGANIZER"]) == "mailto:ivanova@example.org"
+    # Professionals only among the attendees: the mother's name and address stay out of the file.
+    attendees = event.get("ATTENDEE")
+    attendees = [str(a) for a in (attendees if isinstance(attendees, list) else [attendees])]
+    assert sorted(attendees) == ["mailto:ivanova@example.org", "mailto:petrov@example.org"]
+    assert "Стефанова" not in cal.to_ical().decode()
     # In-app notification for the invited user (not the one who scheduled it).
     assert Notification.objects.filter(user=world.petrov, kind="meeting.invited").count() == 1
     assert not Notification.objects.filter(user=world.ivanova, kind="meeting.invited").exists()

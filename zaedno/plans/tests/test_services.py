@@ -256,3 +256,22 @@ def test_follow_up_scheduled_and_completed(world, clock):
             ctx=ctx_for(world.petrov), access=petrov, checkin=checkins[0], done_on=dt.date(2026, 8, 25),
             child_status="Отново",
         )  # fmt: skip
+
+
+def test_a_member_at_the_basic_level_is_not_asked_to_confirm(world):
+    """Confirming needs reading the plan; "confirmed by the team" counts those who may read it."""
+    from zaedno.cases.models import Sensitivity
+    from zaedno.cases.services import team_member_add
+    from zaedno.notifications.models import Notification
+
+    team_member_add(
+        ctx=ctx_for(world.ivanova), access=access_for(world.ivanova, world.case), user=world.dimitrova,
+        organisation=world.hospital, sharing_level=Sensitivity.BASIC,
+    )  # fmt: skip
+    plan = agreed_plan(world)
+    assert not Notification.objects.filter(user=world.dimitrova, kind="plan.confirm").exists()
+    services.plan_confirm(ctx=ctx_for(world.petrov), access=access_for(world.petrov, world.case), plan=plan)
+    detail = queries.plan_detail(access_for(world.ivanova, world.case), plan)
+    state = detail.confirmations
+    assert state["by_team"], state
+    assert state["member_count"] == 2
