@@ -13,6 +13,7 @@ def deadline_scan_task() -> str:
     """Send the reminders, deadline notices and escalations that are due now (protocol steps,
     then meeting decisions)."""
     from zaedno.meetings.scan import decision_scan
+    from zaedno.referrals.scan import referral_scan
 
     now = timezone.now()
-    return f"{deadline_scan(now)}; {decision_scan(now)}"
+    return f"{deadline_scan(now)}; {decision_scan(now)}; {referral_scan(now)}"
