@@ -17,13 +17,14 @@ from zaedno.profiles.models import Indicator
 
 
 def moves_in_last_12_months(case: Case) -> int:
-    """Moves of the child between services and schools in the last 12 months.
+    """Moves of the child between services, schools and placements in the last 12 months.
 
-    The episodes of services and schools (which service or school the child attended, from when
-    to when) come in a later issue; until then no move is known and this returns 0, so the
-    criterion "moves between services" is never met. Replace the body when episodes exist.
+    Counted by the episodes app (the child's service and school history, see
+    zaedno/episodes/services.py for what a move is); imported late, as episodes build on profiles.
     """
-    return 0
+    from zaedno.episodes.queries import moves_in_last_12_months as count_moves
+
+    return count_moves(case)
 
 
 @dataclass
