@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Q, Value, When
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -17,10 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from zaedno.organisations.models import Sector
 from zaedno.places.models import Municipality, Settlement
 from zaedno.resources.models import Service, ServiceType
+from zaedno.resources.queries import LANGUAGE_CHOICES
 from zaedno.resources.services import SERVICE_FIELDS, TYPE_SECTORS, service_problems
 
 YES = {"1", "true", "yes", "y", "да", "д", "x", "✓", "on"}
 NO = {"0", "false", "no", "n", "не", "н", "off", "-"}
+HOME_OBLAST = "VTR"
 EKATTE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
 
 
@@ -230,14 +233,26 @@ class ServiceFilterForm(forms.Form):
     age = forms.IntegerField(label=_("Age of the child"), required=False, min_value=0, max_value=30)
     free_places = forms.BooleanField(label=_("With free places"), required=False)
     free_of_charge = forms.BooleanField(label=_("Free of charge"), required=False)
-    language = forms.CharField(
-        label=_("Language"), required=False, max_length=50,
-        widget=forms.TextInput(attrs={"placeholder": _("e.g. Romani")}),
-    )  # fmt: skip
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("any"))] + LANGUAGE_CHOICES
+    )
     stale = forms.BooleanField(label=_("Only entries to re-confirm"), required=False)
+    mine = forms.BooleanField(label=_("My organisation's entries (with inactive ones)"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = Municipality.objects.filter(
-            pk__in=Municipality.objects.filter(settlements__services__isnull=False).values("pk")
-        ).order_by("oblast__name", "name")
+        # Veliko Tarnovo oblast's municipalities first (where Zaedno started), then any other
+        # municipality that has entries.
+        with_entries = Municipality.objects.filter(settlements__services__isnull=False).values("pk")
+        self.fields["municipality"].queryset = (
+            Municipality.objects.filter(Q(oblast_id=HOME_OBLAST) | Q(pk__in=with_entries))
+            .annotate(home=Case(When(oblast_id=HOME_OBLAST, then=Value(0)), default=Value(1)))
+            .order_by("home", "name")
+        )
+
+    def filters(self) -> dict:
+        """The valid filters (a wrong value in one filter leaves the others working)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data

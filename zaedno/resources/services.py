@@ -64,7 +64,7 @@ TYPE_SECTORS: dict[str, tuple[str, ...]] = {
 # Roughly the frame of Bulgaria: a point outside it is a typo or swapped latitude and longitude.
 BULGARIA_LAT = (Decimal("41.2"), Decimal("44.3"))
 BULGARIA_LON = (Decimal("22.3"), Decimal("28.7"))
-AGE_MAX = 25  # young adults leaving care still use children's services
+AGE_MAX = 29  # youth services reach young people up to 29 (Закон за младежта)
 
 
 @dataclass(frozen=True)
