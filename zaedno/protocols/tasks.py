@@ -14,6 +14,7 @@ def deadline_scan_task() -> str:
     then meeting decisions)."""
     from zaedno.meetings.scan import decision_scan
     from zaedno.referrals.scan import referral_scan
+    from zaedno.resources.scan import stale_scan
 
     now = timezone.now()
-    return f"{deadline_scan(now)}; {decision_scan(now)}; {referral_scan(now)}"
+    return f"{deadline_scan(now)}; {decision_scan(now)}; {referral_scan(now)}; {stale_scan(now)}"
