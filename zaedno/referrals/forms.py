@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zaedno.cases.models import Sensitivity
+from zaedno.core.translit import search_key
 from zaedno.meetings.forms import date_field
 from zaedno.referrals.models import SECTION_SENSITIVITY, LegalBasis, SharedSection, Urgency
 from zaedno.resources.models import Service
@@ -21,13 +22,10 @@ END_OF_DAY = dt.time(18, 0)
 def service_choices(query: str = ""):
     """Active services on the map, searched by name, organisation, type or settlement."""
     qs = Service.objects.filter(is_active=True).select_related("organisation", "settlement")
-    query = (query or "").strip()
-    if query:
-        qs = qs.filter(
-            Q(name__icontains=query) | Q(organisation__name__icontains=query)
-            | Q(organisation__short_name__icontains=query) | Q(settlement__name__icontains=query)
-            | Q(type__icontains=query)
-        )  # fmt: skip
+    # The map's search key (name and organisation, Cyrillic or Latin, see zaedno.core.translit),
+    # every word; or the settlement's name.
+    for word in (query or "").split()[:6]:
+        qs = qs.filter(Q(search_key__contains=search_key(word)) | Q(settlement__name__icontains=word))
     return qs.order_by("name", "id")
 
 

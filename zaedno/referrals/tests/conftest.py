@@ -9,6 +9,7 @@ from zaedno.accounts.models import Profession, Role
 from zaedno.accounts.services import user_create
 from zaedno.cases.access import access_for
 from zaedno.core.testing import PASSWORD, ctx_for
+from zaedno.core.translit import search_key
 from zaedno.organisations.models import Sector
 from zaedno.places.models import Settlement
 from zaedno.referrals import services
@@ -22,6 +23,7 @@ def make_service(organisation, name, *, type=ServiceType.COP, sector=Sector.SOCI
     return Service.objects.create(
         organisation=organisation, name=name, sector=sector, type=type,
         settlement=Settlement.objects.get(ekatte="10447"), last_confirmed_on="2026-05-01", is_active=active,
+        search_key=search_key(f"{name} {organisation.short_name} {organisation.name}")[:250],
     )  # fmt: skip
 
 
