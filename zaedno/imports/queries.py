@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.http import Http404
 
 from zaedno.accounts.models import Membership
-from zaedno.imports.models import ImportJob
+from zaedno.imports.models import ImportJob, ImportStatus
+from zaedno.imports.progress import progress_read
 from zaedno.resources.models import Service
 
 
@@ -40,3 +41,12 @@ def created_services(job: ImportJob):
         return []
     by_id = Service.objects.select_related("settlement").in_bulk(job.created_ids)
     return [by_id[pk] for pk in job.created_ids if pk in by_id]
+
+
+def processed_rows(job: ImportJob) -> int:
+    """Rows done in the job's current phase (while importing, as noted by the worker)."""
+    if job.status == ImportStatus.IMPORTING:
+        return min(progress_read(job.pk) or 0, job.total_rows)
+    if job.status == ImportStatus.DONE:
+        return job.total_rows
+    return job.processed_rows

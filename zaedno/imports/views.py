@@ -21,19 +21,13 @@ from zaedno.imports import queries, samples, services
 from zaedno.imports.columns import COLUMNS
 from zaedno.imports.forms import UploadForm
 from zaedno.imports.models import ImportStatus
-from zaedno.imports.progress import progress_read
 
 PAGE_SIZE = 30
 
 
 def progress_context(job) -> dict:
     """What the progress bar shows: the phase and how many rows of how many."""
-    processed = job.processed_rows
-    if job.status == ImportStatus.IMPORTING:
-        processed = min(progress_read(job.pk) or 0, job.total_rows)
-    elif job.status == ImportStatus.DONE:
-        processed = job.total_rows
-    return {"job": job, "processed": processed, "finished": job.is_finished}
+    return {"job": job, "processed": queries.processed_rows(job), "finished": job.is_finished}
 
 
 @login_required
