@@ -80,3 +80,24 @@ class RelativeForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MergeForm(forms.Form):
+    source = forms.TypedChoiceField(
+        label=_("The duplicate record to merge into this one"), coerce=int, widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose one of the likely duplicates listed.")},
+    )  # fmt: skip
+    reason = forms.CharField(
+        label=_("How you confirmed that it is the same child"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. the two case leads compared the birth certificate. Kept in the audit."),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I confirm that both records are the same child. Its cases, relatives and identifiers move to this record."
+        ),
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = list(choices)

@@ -43,6 +43,13 @@ class Child(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+    # A record found to be a duplicate is merged into the surviving one and kept, marked, so
+    # that nothing is lost and old links still lead somewhere (see ``children.merge``).
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from",
+        verbose_name=_("merged into"),
+    )  # fmt: skip
+    merged_at = models.DateTimeField(_("merged"), null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -52,6 +59,9 @@ class Child(models.Model):
             models.CheckConstraint(condition=models.Q(sex__in=["f", "m"]), name="child_sex_valid"),
             models.CheckConstraint(condition=~models.Q(egn=""), name="child_egn_null_not_blank"),
             models.CheckConstraint(condition=~models.Q(lnch=""), name="child_lnch_null_not_blank"),
+            models.CheckConstraint(
+                condition=~models.Q(merged_into=models.F("pk")), name="child_not_merged_into_itself"
+            ),
         ]
         indexes = [models.Index(fields=["birth_date"])]
 
@@ -97,3 +107,55 @@ class Relative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.get_relationship_display()})"
+
+
+class ChildMerge(models.Model):
+    """A confirmed duplicate merged into the surviving record (сливане на дублиран запис).
+
+    ``moved`` lists what moved (the ids per kind of record, the identifiers taken over), so the
+    merge can be read, and undone by hand, later.
+    """
+
+    source = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="+", verbose_name=_("merged record")
+    )
+    target = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="merges", verbose_name=_("surviving record")
+    )
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(_("merged"))
+    reason = models.TextField(_("reason"))
+    moved = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-merged_at"]
+        verbose_name = _("merge of duplicate records")
+        verbose_name_plural = _("merges of duplicate records")
+        constraints = [
+            models.UniqueConstraint(fields=["source"], name="child_merge_once"),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="child_merge_reason_required"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.target_id}"
+
+
+class DuplicateCheck(models.Model):
+    """One search for likely existing records of a child (проверка за дублиране), kept to audit
+    who searched and to let the searcher ask to join the team of a record it found.
+
+    What was typed is kept only as a keyed hash (``digest``), never in clear.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+    digest = models.CharField(max_length=64)
+    fields = models.JSONField(default=list)
+    matches = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["user", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.at:%d.%m.%Y %H:%M} ({len(self.matches)})"

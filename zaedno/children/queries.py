@@ -2,27 +2,55 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from zaedno.audit.models import AuditKind
 from zaedno.audit.services import AuditContext, audit_record
 from zaedno.cases.access import access_for, visible_cases
-from zaedno.cases.models import Case, Sensitivity
-from zaedno.children.models import Child
+from zaedno.cases.models import Case, CaseStatus, Sensitivity
+from zaedno.children.models import Child, DuplicateCheck
 from zaedno.core.translit import search_key
 
 
 def visible_children(user) -> QuerySet[Child]:
-    """Children the user may see: those of a visible case, and those the user registered."""
+    """Children the user may see: those of a visible case, and those the user registered.
+
+    A record merged into another (a confirmed duplicate) is no longer listed: its cases and
+    relatives are on the surviving record (see :func:`merged_target_for_user`).
+    """
     if not getattr(user, "is_authenticated", False):
         return Child.objects.none()
     # One indexed UNION rather than an OR, which PostgreSQL answers by scanning every child.
     via_cases = visible_cases(user).order_by().values("child_id")
     registered = Child.objects.filter(created_by=user).order_by().values("pk")
-    return Child.objects.filter(pk__in=via_cases.union(registered, all=True))
+    return Child.objects.filter(pk__in=via_cases.union(registered, all=True), merged_into__isnull=True)
+
+
+def merged_target_for_user(user, child_id) -> Child | None:
+    """The surviving record a merged child now lives in, if the user may see it (else None)."""
+    try:
+        target_id = (
+            Child.objects.filter(pk=int(child_id))
+            .exclude(merged_into=None)
+            .values_list("merged_into", flat=True)
+            .first()
+        )
+    except (ValueError, TypeError):
+        return None
+    if target_id is None:
+        return None
+    # A merge chain (A into B, later B into C) ends at the record still in use.
+    for _ in range(10):
+        nxt = Child.objects.filter(pk=target_id).values_list("merged_into", flat=True).first()
+        if nxt is None:
+            break
+        target_id = nxt
+    return visible_children(user).filter(pk=target_id).first()
 
 
 def child_search_q(query: str, *, prefix: str = "") -> Q | None:
@@ -102,3 +130,122 @@ def child_rights(user, child) -> ChildRights:
         sees_relatives=level >= Sensitivity.STANDARD,
         cases=cases,
     )
+
+
+# --- likely duplicates: what a user may learn about a record they may not see --------------
+
+ACTIVE_CASE_STATUSES = (CaseStatus.OPEN, CaseStatus.FOLLOW_UP)
+JOIN_WINDOW = dt.timedelta(days=7)
+
+
+@dataclass
+class Contact:
+    """Whom to ask about a record: an organisation's name and phone (nothing about the case)."""
+
+    name: str
+    phone: str
+
+
+@dataclass
+class DuplicateHint:
+    """One likely existing record as shown to one user.
+
+    To a user who may not see the child: only that a record exists, how strongly it matches and
+    which typed fields matched (never the stored values), whether it has an open case, and the
+    organisations to ask (the lead organisations of its open cases, or the one that registered
+    it) — no case number, category, team, signal, address, nor how many cases there are. A user
+    who may see the child gets its name and the links to it and to the cases they may see.
+    """
+
+    child_id: int
+    strength: str
+    score: int
+    fields: dict[str, str]
+    has_open_case: bool
+    contacts: list[Contact]
+    visible: bool = False
+    name: str = ""
+    url: str = ""
+    cases: list[dict] = field(default_factory=list)
+    # An open case the user is not in the team of: the user may ask to join it.
+    can_request_join: bool = False
+
+    @property
+    def is_strong(self) -> bool:
+        return self.strength == "strong"
+
+
+def duplicate_hints(user, matches) -> list[DuplicateHint]:
+    """What ``user`` may be told about each match (four queries whatever the number)."""
+    from django.urls import reverse
+
+    ids = [m.child_id for m in matches]
+    if not ids:
+        return []
+    names = {
+        pk: " ".join(p for p in parts if p)
+        for pk, *parts in visible_children(user)
+        .filter(pk__in=ids)
+        .values_list("pk", "first_name", "middle_name", "last_name")
+    }
+    visible = set(names)
+    open_cases: dict[int, list[tuple[int, int]]] = {}
+    orgs: dict[int, Contact] = {}
+    for case_id, child_id, org_id, org_name, phone in Case.objects.filter(
+        child_id__in=ids, status__in=ACTIVE_CASE_STATUSES
+    ).values_list(
+        "pk", "child_id", "lead_organisation_id", "lead_organisation__name",
+        "lead_organisation__phone",
+    ):  # fmt: skip
+        open_cases.setdefault(child_id, []).append((case_id, org_id))
+        orgs[org_id] = Contact(name=org_name, phone=phone)
+    seen_cases: dict[int, list[dict]] = {}
+    for pk, number, child_id, status in (
+        visible_cases(user)
+        .filter(child_id__in=ids)
+        .order_by("-opened_at")
+        .values_list("pk", "number", "child_id", "status")
+    ):
+        seen_cases.setdefault(child_id, []).append(
+            {"id": pk, "number": number, "status": status, "url": reverse("cases:detail", args=[pk])}
+        )
+    registrars = {
+        pk: Contact(name=name, phone=phone or "")
+        for pk, name, phone in Child.objects.filter(pk__in=[i for i in ids if i not in open_cases])
+        .exclude(created_by_organisation=None)
+        .values_list("pk", "created_by_organisation__name", "created_by_organisation__phone")
+    }
+    hints = []
+    for m in matches:
+        cases_open = open_cases.get(m.child_id, [])
+        seen_ids = {c["id"] for c in seen_cases.get(m.child_id, [])}
+        contacts: list[Contact] = []
+        for _case_id, org_id in cases_open:
+            if orgs[org_id] not in contacts:
+                contacts.append(orgs[org_id])
+        if not cases_open and m.child_id in registrars:
+            contacts.append(registrars[m.child_id])
+        is_visible = m.child_id in visible
+        hints.append(
+            DuplicateHint(
+                child_id=m.child_id, strength=m.strength, score=m.score, fields=dict(m.fields),
+                has_open_case=bool(cases_open), contacts=contacts, visible=is_visible,
+                name=names.get(m.child_id, ""),
+                url=reverse("children:detail", args=[m.child_id]) if is_visible else "",
+                cases=seen_cases.get(m.child_id, []),
+                can_request_join=any(case_id not in seen_ids for case_id, _ in cases_open),
+            )
+        )  # fmt: skip
+    return hints
+
+
+def recently_matched(user, child_id: int, *, now=None) -> bool:
+    """Whether ``user`` found ``child_id`` in a duplicate check lately: one may ask to join the
+    team of a record one found, not of any id one guesses."""
+    now = now or timezone.now()
+    for matches in DuplicateCheck.objects.filter(user=user, at__gte=now - JOIN_WINDOW).values_list(
+        "matches", flat=True
+    )[:200]:
+        if int(child_id) in matches:
+            return True
+    return False

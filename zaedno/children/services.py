@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import json
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zaedno.audit.models import AuditKind
 from zaedno.audit.services import AuditContext, audit_record
+from zaedno.children.duplicates import STRONG, DuplicateQuery, find_duplicates
 from zaedno.children.identifiers import clean_egn, clean_lnch, egn_birth_date, egn_sex
-from zaedno.children.models import Child, Relative
-from zaedno.children.queries import child_rights
+from zaedno.children.models import Child, DuplicateCheck, Relative
+from zaedno.children.queries import child_rights, duplicate_hints
 from zaedno.core.concurrency import save_versioned
 from zaedno.core.translit import search_key, to_latin
 
@@ -72,8 +78,13 @@ def child_register(
     lnch: str | None = None,
     settlement=None,
     address: str = "",
+    distinct_from: list[int] | tuple = (),
 ) -> Child:
-    """Register a child (регистриране на дете); identifiers validated, names transliterated."""
+    """Register a child (регистриране на дете); identifiers validated, names transliterated.
+
+    ``distinct_from``: the likely existing records the user was shown and confirmed to be other
+    children (kept in the audit).
+    """
     actor = ctx.actor
     ids = validate_identity(egn=egn, lnch=lnch, birth_date=birth_date, sex=sex)
     for field in ("egn", "lnch"):
@@ -103,7 +114,10 @@ def child_register(
     _fill_names(child)
     child.full_clean()
     child.save()
-    audit_record(ctx=ctx, action="child.register", object_type="child", object_id=child.pk)
+    audit_record(
+        ctx=ctx, action="child.register", object_type="child", object_id=child.pk,
+        details={"distinct_from": list(distinct_from)} if distinct_from else None,
+    )  # fmt: skip
     return child
 
 
@@ -170,3 +184,67 @@ def relative_add(*, ctx: AuditContext, child: Child, full_name: str, relationshi
         details={"child": child.pk},
     )
     return relative
+
+
+# --- likely duplicates -------------------------------------------------------------------
+
+
+def _typed_digest(query: DuplicateQuery) -> str:
+    """A keyed hash of what was typed: the audit can tell two identical searches apart from
+    different ones, but nobody can read (or cheaply guess back) the ЕГН or names typed."""
+    canonical = json.dumps(
+        [query.first_name.strip().lower(), query.middle_name.strip().lower(), query.last_name.strip().lower(),
+         query.birth_date.isoformat() if query.birth_date else "", query.egn or "", query.lnch or ""],
+        ensure_ascii=False,
+    )  # fmt: skip
+    return hmac.new(settings.SECRET_KEY.encode(), canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def clean_duplicate_query(
+    *, first_name: str = "", last_name: str = "", birth_date: dt.date | None = None, middle_name: str = "",
+    egn: str | None = None, lnch: str | None = None,
+) -> DuplicateQuery:  # fmt: skip
+    """Validate a duplicate check: an ЕГН/ЛНЧ, or a first and last name with a birth date."""
+    errors: dict[str, list[str]] = {}
+    ids = {"egn": None, "lnch": None}
+    for name, value, clean in (("egn", egn, clean_egn), ("lnch", lnch, clean_lnch)):
+        value = (value or "").replace(" ", "")
+        if value:
+            try:
+                ids[name] = clean(value)
+            except ValidationError as exc:
+                errors.setdefault(name, []).extend(exc.messages)
+    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    has_name = bool(first_name and last_name and (birth_date or ids["egn"]))
+    if not errors and not (ids["egn"] or ids["lnch"] or has_name):
+        errors["__all__"] = [
+            _("Give the ЕГН or ЛНЧ, or the first and last name with the birth date, to look for the child.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return DuplicateQuery(
+        first_name=first_name, last_name=last_name, birth_date=birth_date,
+        middle_name=(middle_name or "").strip(), egn=ids["egn"], lnch=ids["lnch"],
+    )  # fmt: skip
+
+
+@transaction.atomic
+def duplicate_check(*, ctx: AuditContext, query: DuplicateQuery, exclude_id: int | None = None) -> list:
+    """Look for likely existing records of a child and tell the user only what they may know
+    (:func:`zaedno.children.queries.duplicate_hints`); the check is audited with what was typed
+    hashed, and kept so that the user may then ask to join the team of a record found."""
+    matches = find_duplicates(query, exclude_id=exclude_id)
+    digest = _typed_digest(query)
+    DuplicateCheck.objects.create(
+        user=ctx.actor, at=timezone.now(), digest=digest, fields=query.typed_fields(),
+        matches=[m.child_id for m in matches],
+    )  # fmt: skip
+    audit_record(
+        ctx=ctx, action="child.duplicate_check", kind=AuditKind.READ, object_type="child",
+        details={
+            "typed": query.typed_fields(), "digest": digest, "matches": len(matches),
+            "strong": sum(1 for m in matches if m.strength == STRONG),
+            "child_ids": [m.child_id for m in matches],
+        },
+    )  # fmt: skip
+    return duplicate_hints(ctx.actor, matches)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:child_id>/", views.child_detail, name="detail"),
     path("<int:child_id>/edit/", views.child_edit, name="edit"),
     path("<int:child_id>/relatives/", views.relative_add, name="relative_add"),
+    path("<int:child_id>/merge/", views.child_merge_page, name="merge"),
 ]
