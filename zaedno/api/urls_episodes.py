@@ -1,3 +1,15 @@
 """API v1 routes for episodes (included by zaedno/api/urls.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from zaedno.api.views import episodes
+
+urlpatterns: list = [
+    path("cases/<int:case_id>/episodes/", episodes.EpisodesView.as_view(), name="case-episodes"),
+    path(
+        "cases/<int:case_id>/episodes/<int:episode_id>/end/",
+        episodes.EpisodeEndView.as_view(),
+        name="case-episode-end",
+    ),
+    path("cases/<int:case_id>/moves/", episodes.MovesView.as_view(), name="case-moves"),
+]

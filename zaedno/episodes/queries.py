@@ -121,16 +121,14 @@ def episode_get(access: CaseAccess, episode_id) -> Episode:
 
 
 def case_moves(access: CaseAccess) -> list[Move]:
-    """All moves of the case's child, newest first."""
+    """All moves of the case's child, newest first, with both episodes as the API shows them."""
+    related = [
+        f"{side}__{rel}"
+        for side in ("from_episode", "to_episode")
+        for rel in ("service", "organisation", "decided_by_user", "decided_by_organisation", "created_by")
+    ]
     return list(
-        Move.objects.filter(child_id=access.case.child_id).select_related(
-            "from_episode__service",
-            "from_episode__organisation",
-            "to_episode__service",
-            "to_episode__organisation",
-            "decision",
-            "recorded_by",
-        )  # fmt: skip
+        Move.objects.filter(child_id=access.case.child_id).select_related(*related, "decision", "recorded_by")
     )
 
 

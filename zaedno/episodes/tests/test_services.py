@@ -232,13 +232,10 @@ def test_history_is_the_childs_across_cases(world, clock):
     assert exc.type.__name__ == "Http404"
 
 
-def _other_child(world):
+def _other_child(world, n: int = 0):
     from zaedno.children.services import child_register
 
     return child_register(
-        ctx=ctx_for(world.ivanova),
-        first_name="Ива",
-        last_name="Колева",
-        birth_date=dt.date(2014, 1, 2),
-        sex="f",
-    )
+        ctx=ctx_for(world.ivanova), first_name="Ива", last_name="Колева" + "а" * n,
+        birth_date=dt.date(2014, 1, 2 + n), sex="f",
+    )  # fmt: skip
