@@ -97,9 +97,11 @@ class ServicePatchSerializer(ServiceInSerializer):
     version = serializers.IntegerField(help_text="The entry's version you read; a stale one is a 409.")
 
     def __init__(self, *args, **kwargs):
-        kwargs["partial"] = True
         super().__init__(*args, **kwargs)
         self.fields.pop("organisation")
+        for name, f in self.fields.items():
+            if name != "version":
+                f.required = False  # only the fields sent are changed
 
 
 class ServiceQuerySerializer(serializers.Serializer):
