@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef, Q
+
 from zaedno.referrals.models import OPEN_STATES, Referral, ReferralStatus
 from zaedno.referrals.queries import receiving_organisations
 
@@ -27,16 +29,19 @@ def case_panel(access, now):
 def work_panel(user, now):
     """Incoming referrals waiting for my organisations' answer, and my sent referrals with an
     overdue answer — two queries, however many. No child is named here (nothing of the case)."""
-    waiting = list(
-        Referral.objects.filter(organisation_id__in=receiving_organisations(user), status=ReferralStatus.SENT)
-        .select_related("service", "sent_by_organisation")
-        .order_by("response_due_at", "id")[:50]
+    rows = list(
+        Referral.objects.filter(
+            Q(organisation_id__in=receiving_organisations(user)) | Q(sent_by=user, response_due_at__lt=now),
+            status=ReferralStatus.SENT,
+        )
+        .annotate(
+            incoming=Exists(receiving_organisations(user).filter(organisation_id=OuterRef("organisation_id")))
+        )
+        .select_related("service", "organisation", "sent_by_organisation", "case")
+        .order_by("response_due_at", "id")[:100]
     )
-    overdue_sent = list(
-        Referral.objects.filter(sent_by=user, status=ReferralStatus.SENT, response_due_at__lt=now)
-        .select_related("service", "organisation", "case")
-        .order_by("response_due_at", "id")[:50]
-    )
+    waiting = [r for r in rows if r.incoming]
+    overdue_sent = [r for r in rows if r.sent_by_id == user.pk and r.response_due_at < now]
     if not waiting and not overdue_sent:
         return None
     return {

@@ -200,10 +200,10 @@ def test_overdue_highlighted_and_panels(client, world, send, clock, django_asser
     with django_assert_max_num_queries(1):
         panel = panels.case_panel(access, now)
     assert panel["overdue"] == 1 and panel["referrals"] == [r]
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(1):
         work = panels.work_panel(world.stoyanov, now)
     assert work["waiting"] == [r] and work["overdue_sent"] == []
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(1):
         mine = panels.work_panel(world.ivanova, now)
     assert mine["overdue_sent"] == [r] and mine["waiting"] == []
     assert panels.work_panel(world.petrov, now) is None
@@ -227,3 +227,13 @@ def test_incoming_list_query_count_does_not_grow(client, world, send):
     for _ in range(8):
         send()
     assert count() == few
+
+
+def test_incoming_link_only_for_organisations_with_services(client, world):
+    link = f'href="{reverse("referrals:incoming")}"'
+    assert link in page(login(client, world.stoyanov), reverse("protocols:my_work"))
+    # Kept in the session: the next page asks the database nothing about it.
+    with CaptureQueriesContext(connection) as q:
+        page(client, reverse("notifications:list"))
+    assert not any("resources_service" in x["sql"] for x in q.captured_queries)
+    assert link not in page(login(client, world.petrov), reverse("protocols:my_work"))
