@@ -29,8 +29,6 @@ from zaedno.notifications.models import Notification
 from zaedno.resources.models import Service
 from zaedno.resources.services import EDITOR_ROLES, stale_before
 
-MSG_STALE = gettext_noop("Resource map: %(count)s entry of %(organisation)s to re-confirm")
-MSG_STALE_PLURAL = gettext_noop("Resource map: %(count)s entries of %(organisation)s to re-confirm")
 MSG_STALE_BODY = gettext_noop(
     "Not confirmed for more than %(days)s days: %(names)s. Open each entry and confirm it or correct it, "
     "so other teams do not refer a child to a service that has changed."
@@ -126,7 +124,14 @@ def _notifications(by_org: dict, members: dict, now: dt.datetime) -> list[Notifi
         for org_id, services in by_org.items():
             organisation = services[0].organisation
             params = {"count": len(services), "organisation": organisation}
-            title = ngettext(MSG_STALE, MSG_STALE_PLURAL, len(services)) % params
+            title = (
+                ngettext(
+                    "Resource map: %(count)s entry of %(organisation)s to re-confirm",
+                    "Resource map: %(count)s entries of %(organisation)s to re-confirm",
+                    len(services),
+                )
+                % params
+            )
             names = ", ".join(f"„{s.name}“" for s in services[:10]) + (" …" if len(services) > 10 else "")
             body = gettext(MSG_STALE_BODY) % {"days": days, "names": names}
             url = reverse("resources:list") + "?" + urlencode({"mine": "on", "stale": "on"})
