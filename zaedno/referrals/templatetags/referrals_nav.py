@@ -40,7 +40,7 @@ def shows_incoming_referrals(context) -> bool:
     request = context.get("request")
     session = getattr(request, "session", None)
     cached = session.get(SESSION_KEY) if session is not None else None
-    if isinstance(cached, list) and len(cached) == 3 and cached[0] == user.pk:
-        if time.time() - cached[1] < RECHECK_SECONDS:
-            return bool(cached[2])
+    fresh = isinstance(cached, list) and len(cached) == 3 and time.time() - cached[1] < RECHECK_SECONDS
+    if fresh and cached[0] == user.pk:
+        return bool(cached[2])
     return _remember(session, user)
