@@ -228,9 +228,8 @@ def referral_accept(*, ctx: AuditContext, referral: Referral, professional) -> R
     )  # fmt: skip
     member = TeamMember.objects.filter(case=case, user=professional, left_at__isnull=True).first()
     if member is None:
-        from zaedno.cases.access import access_for
-
-        lead_access = access_for(case.lead, case)
+        # The case lead's authority to form the team, delegated by the referral.
+        lead_access = CaseAccess(case, case.lead, Sensitivity.SENSITIVE, Via.LEAD)
         member = team_member_add(
             ctx=ctx, access=lead_access, user=professional, organisation=referral.organisation,
             sharing_level=referral.sharing_level,
