@@ -419,3 +419,52 @@ class EmergencyAccessOutSerializer(serializers.Serializer):
     case_number = serializers.CharField(source="case.number")
     granted_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField()
+
+
+# --- likely duplicates of a child (issue 5) ---------------------------------------------------
+
+
+class DuplicateCheckInSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    middle_name = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    egn = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text="ЕГН (exact match)"
+    )
+    lnch = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text="ЛНЧ (exact match)"
+    )
+
+
+class DuplicateContactSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="Organisation to ask")
+    phone = serializers.CharField()
+
+
+class DuplicateCaseRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    status = serializers.CharField()
+
+
+class DuplicateHintOutSerializer(serializers.Serializer):
+    """A likely existing record. Unless the record is visible to you, only that it exists, how it
+    matches what you sent (field → how) and whom to ask: no name, case, team or address."""
+
+    child = serializers.IntegerField(source="child_id", help_text="Id to send with a join request")
+    strength = serializers.CharField(help_text="`strong` or `weak`")
+    score = serializers.IntegerField(help_text="0–100, for ordering")
+    fields = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="Field → how it matched: `exact`, `spelling` (other alphabet or spelling), `similar` "
+        "(one letter), `day_month_swapped`, `one_digit`",
+    )
+    has_open_case = serializers.BooleanField()
+    contacts = DuplicateContactSerializer(
+        many=True, help_text="Lead organisations of the open cases (or the registering organisation)"
+    )
+    visible = serializers.BooleanField(help_text="Whether you may see this child's record")
+    name = serializers.CharField(help_text="Only when visible; empty otherwise")
+    cases = DuplicateCaseRefSerializer(many=True, help_text="The child's cases you may see")
+    can_request_join = serializers.BooleanField(help_text="An open case whose team you may ask to join")

@@ -126,27 +126,51 @@ def _fold(name: str) -> str:
     return " ".join((name or "").lower().split())
 
 
+class NameMatcher:
+    """Matches one typed name against many stored ones (the typed side is prepared once, and
+    each distinct stored name is scored once)."""
+
+    def __init__(self, typed: str):
+        self.fold = _fold(typed)
+        self.key = name_key(typed) if typed else ""
+        self.memo: dict[str, str | None] = {}
+
+    def __call__(self, stored: str) -> str | None:
+        if not self.key or not stored:
+            return None
+        how = self.memo.get(stored, "")
+        if how == "":
+            how = self.memo[stored] = self._match(stored)
+        return how
+
+    def _match(self, stored: str) -> str | None:
+        fold = _fold(stored)
+        if fold == self.fold:
+            return EXACT
+        a, b = self.key, name_key(stored)
+        if not b:
+            return None
+        if a == b:
+            return SPELLING
+        shortest = min(len(a), len(b))
+        # In a short name one letter is much of the name: "Ана" and "Яна" are two names.
+        if shortest < 3 or (shortest < 5 and a[0] != b[0]):
+            return None
+        allowed = 2 if shortest >= 9 else 1
+        if OSA.distance(a, b, score_cutoff=allowed) <= allowed:
+            return SIMILAR
+        # One Cyrillic letter may be two Latin ones (ш → sh): compare the letters as typed too.
+        if OSA.distance(self.fold, fold, score_cutoff=allowed) <= allowed and len(fold) >= 5:
+            return SIMILAR
+        return None
+
+
 def name_match(typed: str, stored: str) -> str | None:
     """How a typed name matches a stored one: exactly, by spelling (alphabet/convention), by a
     typo (one edit, two in a name of nine letters or more), or not (None)."""
     if not typed or not stored:
         return None
-    if _fold(typed) == _fold(stored):
-        return EXACT
-    a, b = name_key(typed), name_key(stored)
-    if not a or not b:
-        return None
-    if a == b:
-        return SPELLING
-    allowed = 2 if min(len(a), len(b)) >= 9 else 1
-    if min(len(a), len(b)) < 3:
-        return None
-    # In a short name one letter is much of the name: "Ана" and "Яна" are two names.
-    if min(len(a), len(b)) < 5 and a[0] != b[0]:
-        return None
-    if OSA.distance(a, b, score_cutoff=allowed) <= allowed:
-        return SIMILAR
-    return None
+    return NameMatcher(typed)(stored)
 
 
 NAME_POINTS = {EXACT: 30, SPELLING: 28, SIMILAR: 20}
@@ -166,10 +190,14 @@ def candidates(query: DuplicateQuery, *, today: dt.date | None = None) -> tuple[
         condition |= Q(egn=query.egn)
     if query.lnch:
         condition |= Q(lnch=query.lnch)
+    # Merged-away records are dropped in Python: a condition on ``merged_into`` lets the
+    # planner pick the wrong index.
     rows = list(
-        Child.objects.filter(condition, merged_into__isnull=True)
+        Child.objects.filter(condition)
         .order_by()
-        .values_list("pk", "first_name", "middle_name", "last_name", "birth_date", "egn", "lnch")
+        .values_list(
+            "pk", "first_name", "middle_name", "last_name", "birth_date", "egn", "lnch", "merged_into"
+        )
     )
     return rows, dates
 
@@ -183,9 +211,11 @@ def find_duplicates(
 ) -> list[Match]:
     """The likely existing records of the typed child, strongest first (no access check here)."""
     rows, dates = candidates(query, today=today)
+    first_match, last_match = NameMatcher(query.first_name), NameMatcher(query.last_name)
+    middle_match = NameMatcher(query.middle_name) if query.middle_name else None
     matches: list[Match] = []
-    for pk, first, middle, last, birth, egn, lnch in rows:
-        if pk == exclude_id:
+    for pk, first, middle, last, birth, egn, lnch, merged_into in rows:
+        if pk == exclude_id or merged_into is not None:
             continue
         fields: dict[str, str] = {}
         if query.egn and egn == query.egn:
@@ -193,16 +223,12 @@ def find_duplicates(
         if query.lnch and lnch == query.lnch:
             fields["lnch"] = EXACT
         if fields:
-            score = 100
-            for f, typed, stored in (
-                ("first_name", query.first_name, first),
-                ("last_name", query.last_name, last),
-            ):
-                if how := name_match(typed, stored):
+            for f, how in (("first_name", first_match(first)), ("last_name", last_match(last))):
+                if how:
                     fields[f] = how
             if birth in dates:
                 fields["birth_date"] = dates[birth]
-            matches.append(Match(pk, STRONG, score, fields))
+            matches.append(Match(pk, STRONG, 100, fields))
             continue
         # Two records with different ЕГН are two children (twins share name parts and a date).
         if (query.egn and egn) or (query.lnch and lnch):
@@ -210,14 +236,16 @@ def find_duplicates(
         how_date = dates.get(birth)
         if how_date is None:
             continue
-        first_how = name_match(query.first_name, first)
-        last_how = name_match(query.last_name, last)
-        if not (first_how and last_how):
+        last_how = last_match(last)
+        if not last_how:
+            continue
+        first_how = first_match(first)
+        if not first_how:
             continue
         fields = {"first_name": first_how, "last_name": last_how, "birth_date": how_date}
         score = NAME_POINTS[first_how] + NAME_POINTS[last_how] + DATE_POINTS[how_date]
-        if query.middle_name and middle:
-            middle_how = name_match(query.middle_name, middle)
+        if middle_match and middle:
+            middle_how = middle_match(middle)
             if middle_how:
                 fields["middle_name"] = middle_how
                 score += 5

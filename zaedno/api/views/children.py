@@ -13,13 +13,15 @@ from zaedno.api.serializers import (
     ChildOutSerializer,
     ChildQuerySerializer,
     ChildUpdateSerializer,
+    DuplicateCheckInSerializer,
+    DuplicateHintOutSerializer,
 )
 from zaedno.api.views.base import E409, READ_ERRORS, WRITE_ERRORS, InputFormsMixin, api_ctx, query_params
 from zaedno.audit.models import AuditKind
 from zaedno.audit.services import AuditContext, audit_record
 from zaedno.children.identifiers import mask_identifier
 from zaedno.children.queries import child_for_user, child_rights, search_children, visible_children
-from zaedno.children.services import child_register, child_update
+from zaedno.children.services import child_register, child_update, clean_duplicate_query, duplicate_check
 
 LIST_AUDIT_MAX_IDS = 200
 
@@ -141,3 +143,30 @@ class ChildDetailView(InputFormsMixin, GenericAPIView):
                 changes[field] = changes[field] or None
         child = child_update(ctx=ctx, child=child, expected_version=version, **changes)
         return Response(_child_detail(request, child))
+
+
+class DuplicateCheckView(InputFormsMixin, GenericAPIView):
+    """Likely existing records of a child, before registering it (issue 5)."""
+
+    pagination_class = None
+    input_serializers = {"POST": DuplicateCheckInSerializer}
+
+    @extend_schema(
+        operation_id="children_duplicates",
+        summary="Look for likely existing records of a child",
+        description=(
+            "Send the ЕГН or ЛНЧ, or the first and last name (Cyrillic or Latin) with the birth date. "
+            "Records you may not see are returned without anything about them or their cases: only "
+            "the match strength, which fields matched and how, whether there is an open case and whom "
+            "to ask. Each check is audited (what you typed is kept only as a keyed hash)."
+        ),
+        request=DuplicateCheckInSerializer,
+        responses={200: DuplicateHintOutSerializer(many=True), **WRITE_ERRORS},
+        tags=["children"],
+    )
+    def post(self, request):
+        s = DuplicateCheckInSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        query = clean_duplicate_query(**s.validated_data)
+        hints = duplicate_check(ctx=api_ctx(request), query=query)
+        return Response(DuplicateHintOutSerializer(hints, many=True).data)

@@ -63,8 +63,21 @@ def test_merge_moves_cases_relatives_and_keeps_the_record(world, duplicate):
 
 def test_identifiers_move_to_the_surviving_record(world):
     egn = make_egn(dt.date(2014, 2, 2), "f", 55)
-    a = child_register(ctx=ctx_for(world.georgieva), first_name="Ана", last_name="Колева", birth_date=dt.date(2014, 2, 2), sex="f", egn=egn)
-    b = child_register(ctx=ctx_for(world.ivanova), first_name="Ana", last_name="Koleva", birth_date=dt.date(2014, 2, 2), sex="f")
+    a = child_register(
+        ctx=ctx_for(world.georgieva),
+        first_name="Ана",
+        last_name="Колева",
+        birth_date=dt.date(2014, 2, 2),
+        sex="f",
+        egn=egn,
+    )
+    b = child_register(
+        ctx=ctx_for(world.ivanova),
+        first_name="Ana",
+        last_name="Koleva",
+        birth_date=dt.date(2014, 2, 2),
+        sex="f",
+    )
     child_merge(ctx=ctx_for(world.nikolova), source=a, target=b, reason=REASON)
     a.refresh_from_db()
     b.refresh_from_db()
@@ -118,7 +131,9 @@ def test_merge_page(client, world, duplicate):
     # An old link to the merged record leads to the surviving one.
     client.force_login(world.georgieva)
     response = client.get(reverse("children:detail", args=[duplicate.pk]))
-    assert response.status_code == 302 and response["Location"] == reverse("children:detail", args=[world.child.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "children:detail", args=[world.child.pk]
+    )
 
 
 @pytest.mark.parametrize("who", ["georgieva", "angelova", "dimitrova", "koleva", "todorov", "admin"])
