@@ -2,8 +2,7 @@
 (``zaedno.resources.services.SERVICE_FIELDS``) with its header in Bulgarian and in English.
 
 A header is matched loosely (case, spaces, underscores, a trailing ``*`` or ``:`` do not matter),
-and the resource map's own labels in either language are accepted too, so a file exported from the
-list can be imported again.
+and the resource map's own field labels in either language are accepted too.
 """
 
 from __future__ import annotations

@@ -130,9 +130,14 @@ def _header(header: list[str], rows) -> tuple[dict[int, str], list[Error]]:
     return mapping, errors
 
 
-def _reason(error: ValidationError, value: str) -> str:
+def _reason(error: ValidationError, value: str, field: str) -> str:
     if error.code == "required":
         return _("Empty, but this column must be filled in on every row.")
+    if error.code == "invalid_choice" and field in columns.BY_FIELD:
+        return _(
+            "“%(value)s” is not one of the values of this column. Write a code or a name from the lists in "
+            "the template (the second sheet of the XLSX), e.g. “%(example)s”."
+        ) % {"value": value, "example": columns.BY_FIELD[field].example}
     message = " ".join(error.messages)
     if value and value not in message:
         message = _("%(message)s The cell has “%(value)s”.") % {"message": message, "value": value}
@@ -153,7 +158,7 @@ def _row_errors(line: int, form: ServiceForm, titles: dict[str, str], data: dict
     for field, errors in form.errors.as_data().items():
         column = _title(field, titles)
         for error in errors:
-            out.append(_error(line, column, _reason(error, data.get(field, ""))))
+            out.append(_error(line, column, _reason(error, data.get(field, ""), field)))
     return out
 
 
