@@ -27,9 +27,20 @@ HOME_OBLAST = "VTR"
 EKATTE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
 
 
+_LOOKUPS: dict[tuple, dict[str, str]] = {}
+
+
 def _labels(choices) -> dict[str, str]:
     """Every way to write a choice: its code, its label in English and Bulgarian, and the
-    abbreviation in brackets (e.g. "ЦОП")."""
+    abbreviation in brackets (e.g. "ЦОП"). Built once per set of choices (the import checks
+    thousands of rows)."""
+    key = tuple(str(value) for value, _label in choices)
+    if key not in _LOOKUPS:
+        _LOOKUPS[key] = _build_labels(choices)
+    return _LOOKUPS[key]
+
+
+def _build_labels(choices) -> dict[str, str]:
     lookup: dict[str, str] = {}
     for language in ("en", "bg"):
         with translation.override(language):
