@@ -239,3 +239,22 @@ def _other_child(world, n: int = 0):
         ctx=ctx_for(world.ivanova), first_name="Ива", last_name="Колева" + "а" * n,
         birth_date=dt.date(2014, 1, 2 + n), sex="f",
     )  # fmt: skip
+
+
+def test_scan_recomputes_the_profile_when_a_move_leaves_the_window(world, clock):
+    from zaedno.episodes.scan import moves_window_scan
+
+    a = start(world, "СУ №1", on=dt.date(2025, 9, 15))
+    b = move(world, a, "СУ №2").to_episode  # 20.05.2026
+    clock.set(2026, 9, 1, 9, 0)
+    move(world, b, "СУ №3")
+    profile = CaseProfile.objects.get(case=world.case)
+    assert "moves_between_services" in profile.criteria_met
+    clock.set(2027, 5, 19, 3, 0)
+    assert moves_window_scan(clock.at).startswith("0 ")
+    clock.set(2027, 5, 20, 3, 0)  # the first move is 12 months old: one move left in the window
+    assert moves_window_scan(clock.at).startswith("1 ")
+    profile.refresh_from_db()
+    assert "moves_between_services" not in profile.criteria_met
+    clock.advance(minutes=5)
+    assert moves_window_scan(clock.at).startswith("0 ")  # once a day
