@@ -15,16 +15,10 @@ from zaedno.join_requests.models import JoinRequest, JoinRequestStatus
 
 
 def _decider_q(user) -> Q:
-    """Requests on cases the user leads, or whose lead organisation the user manages."""
-    managed = list(
-        Membership.objects.filter(user=user, role=Role.MANAGER, is_active=True).values_list(
-            "organisation_id", flat=True
-        )
-    )
-    q = Q(case__lead=user)
-    if managed:
-        q |= Q(case__lead_organisation_id__in=managed)
-    return q
+    """Requests on cases the user leads, or whose lead organisation the user manages (one
+    query: the managed organisations are a subquery)."""
+    managed = Membership.objects.filter(user=user, role=Role.MANAGER, is_active=True).values("organisation_id")
+    return Q(case__lead=user) | Q(case__lead_organisation_id__in=managed)
 
 
 def received_requests(user) -> QuerySet[JoinRequest]:
