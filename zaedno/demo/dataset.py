@@ -62,6 +62,7 @@ from zaedno.children.identifiers import make_egn
 from zaedno.children.models import Relationship
 from zaedno.children.services import child_register, relative_add
 from zaedno.demo import names, texts
+from zaedno.demo.casework import Casework
 from zaedno.demo.clock import Clock, back_dated
 from zaedno.demo.clock import _real_now as real_now
 from zaedno.notifications.models import Notification
@@ -308,6 +309,7 @@ class _Loader:
         self._queue: list[tuple[dt.datetime, int, Callable[[], None]]] = []
         self._order = itertools.count()
         self.states: list[dict] = []  # one per planned case
+        self.casework = Casework(self, SEED)  # the real records and the work around them
 
     # -- helpers -------------------------------------------------------------------------------
     def ctx(self, username: str) -> AuditContext:
@@ -407,6 +409,8 @@ class _Loader:
                 )
         self.plan_break_glass()
         self.plan_protocols()
+        if self.with_protocols:
+            self.casework.plan()
 
     def plan_child(self, *, category, opened, settlement, foreign, with_egn) -> dict:
         rng = self.rng
@@ -790,6 +794,7 @@ class _Loader:
             return ends  # still open when the case closes (it ends), or today
         when = max(at, clock + dt.timedelta(minutes=prng.randint(2, 30)))
         self.at(when, lambda: self.record(state, step.completed_by, at, step.owner_user_id))
+        self.casework.prepare(state, step, at)
         if code == "mdt_meeting" and state["script"] == "crisis":
             crisis = at + dt.timedelta(hours=prng.uniform(1, 6))
             self.at(
@@ -835,11 +840,12 @@ class _Loader:
         case = Case.objects.select_related("child").get(pk=state["case"])
         owner = self.usernames.get(owner_id, "")
         by = owner if owner in state["members"] else state["lead"]
-        artefact, kind = parse_artefact(completed_by)
-        artefact_record(
-            ctx=self.ctx(by), case=case, artefact=artefact, kind=kind, at=at,
-            evidence=self.evidence(state, case, completed_by, at),
-        )  # fmt: skip
+        evidence = self.evidence(state, case, completed_by, at)  # drawn either way: the story's draws stay
+        if not self.casework.record(state, case, completed_by, at, by):
+            artefact, kind = parse_artefact(completed_by)
+            artefact_record(
+                ctx=self.ctx(by), case=case, artefact=artefact, kind=kind, at=at, evidence=evidence
+            )
         self.progress(state)
 
     def evidence(self, state: dict, case: Case, completed_by: str, at: dt.datetime) -> str:
@@ -981,6 +987,7 @@ class _Loader:
             ctx=self.ctx(by), access=access_for(self.users[by], case), status=status,
             reason=self.rng.choice(texts.REASONS[status]), expected_version=case.version,
         )  # fmt: skip
+        self.casework.status_changed(state, status)
         if status == CaseStatus.OPEN and self.with_protocols:
             # Reopened: the steps that ended at the closing are open again, to be done from now on.
             state["handled"].clear()
