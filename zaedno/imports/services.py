@@ -270,6 +270,23 @@ def _write(
     return _fail(job, ctx, errors)
 
 
+def import_interrupted(job: ImportJob) -> bool:
+    """Fail a job whose worker stopped half-way (see ``zaedno.imports.scan``); False if it has
+    finished meanwhile."""
+    with transaction.atomic():
+        running = [ImportStatus.VALIDATING, ImportStatus.IMPORTING]
+        if not ImportJob.objects.select_for_update().filter(pk=job.pk, status__in=running).exists():
+            return False
+        with translation.override(job.language):
+            reason = _(
+                "The import was interrupted: the background worker stopped. Nothing was imported; upload the "
+                "file again."
+            )
+        _fail(job, AuditContext.system(channel=Channel.TASK), [_error(None, "", reason)])
+    progress_clear(job.pk)
+    return True
+
+
 def import_run(job_id: int) -> ImportJob | None:
     """Do a queued job (the worker's task). Safe to call twice: only a queued job is taken."""
     taken = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(

@@ -13,9 +13,10 @@ def deadline_scan_task() -> str:
     """Send the reminders, deadline notices and escalations that are due now (protocol steps,
     then meeting decisions)."""
     from zaedno.episodes.scan import moves_window_scan
+    from zaedno.imports.scan import interrupted_scan
     from zaedno.meetings.scan import decision_scan
     from zaedno.referrals.scan import referral_scan
     from zaedno.resources.scan import stale_scan
 
     now = timezone.now()
-    return f"{deadline_scan(now)}; {decision_scan(now)}; {referral_scan(now)}; {stale_scan(now)}; {moves_window_scan(now)}"
+    return f"{deadline_scan(now)}; {decision_scan(now)}; {referral_scan(now)}; {stale_scan(now)}; {moves_window_scan(now)}; {interrupted_scan(now)}"

@@ -306,3 +306,29 @@ def test_reasons_are_in_the_uploaders_language(bare_world, run_import):
     assert job.language == "bg"
     assert job.errors[0]["column"] == "От възраст"
     assert "цяло число" in job.errors[0]["reason"] and "пет" in job.errors[0]["reason"]
+
+
+def test_a_job_whose_worker_stopped_is_failed_by_the_deadline_scan(bare_world, clock):
+    from zaedno.imports.scan import interrupted_scan
+    from zaedno.protocols.tasks import deadline_scan_task
+
+    w = bare_world
+    job = services.import_start(
+        ctx=ctx_for(w.stoyanov), organisation=w.cop, upload=SimpleUploadedFile("u.csv", csv_bytes(GOOD_ROWS))
+    )
+    waiting = services.import_start(
+        ctx=ctx_for(w.stoyanov), organisation=w.cop, upload=SimpleUploadedFile("v.csv", csv_bytes(GOOD_ROWS))
+    )
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.IMPORTING, started_at=clock.now(), total_rows=4
+    )
+    clock.advance(minutes=29)
+    assert interrupted_scan(clock.now()) == "0 interrupted imports"
+    clock.advance(minutes=2)
+    assert "1 interrupted imports" in deadline_scan_task.call()
+    job.refresh_from_db()
+    waiting.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and "interrupted" in job.errors[0]["reason"]
+    assert waiting.status == ImportStatus.QUEUED  # waiting for a worker is not interrupted
+    assert AuditEvent.objects.filter(action="import.failed", object_id=str(job.pk), channel="task").exists()
+    assert interrupted_scan(clock.now()) == "0 interrupted imports"
