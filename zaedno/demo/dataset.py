@@ -12,6 +12,11 @@ sometimes after it, steps that do not apply, a crisis, social services, reviews 
 and the daily deadline scan with its reminders and escalations. Some cases are scripted so that
 whatever day the demo is loaded every compliance state is there, and the case leads among the
 personas have overdue and upcoming work (see ``_Loader.script_cases``).
+
+The records themselves are real where they can be (:mod:`zaedno.demo.casework`): a case
+conference scheduled, held and minuted with its decisions, the shared assessment and its
+formulation, the plan agreed at a meeting, its reviews and the follow-up check-ins — made
+through their services at the moment the story planned, on a random of their own.
 """
 
 from __future__ import annotations
