@@ -187,3 +187,18 @@ def test_pages_need_a_login(client, bare_world):
     job = queued(bare_world)
     for url in (reverse("imports:list"), reverse("imports:detail", args=[job.pk])):
         assert client.get(url).status_code == 302
+
+
+def test_the_result_page_keeps_a_fixed_query_budget(
+    client, bare_world, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    w = bare_world
+    rows = [[f"Клуб {i}", "club", "", "10447"] for i in range(60)]
+    login(client, w.stoyanov)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(
+            client, "klubove.csv", csv_bytes(rows, ["Име", "Вид", "Сектор", "ЕКАТТЕ"]), organisation=w.cop.pk
+        )
+    with django_assert_max_num_queries(8):
+        page = client.get(response["Location"]).content.decode()
+    assert page.count("/resources/") >= 60
