@@ -41,6 +41,6 @@ def moves_window_scan(now: dt.datetime) -> str:
     ctx = AuditContext.system()
     n = 0
     for case in cases:
-        profile_refresh(ctx=ctx, case=case, trigger="episode_move")
+        profile_refresh(ctx=ctx, case=case, trigger="move_window")
         n += 1
     return f"{n} profiles recomputed after moves left the 12-month window"

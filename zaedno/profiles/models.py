@@ -85,6 +85,8 @@ class Trigger(models.TextChoices):
     INDICATOR_RECORDED = "indicator_recorded", _("indicator recorded")
     INDICATOR_WITHDRAWN = "indicator_withdrawn", _("indicator withdrawn")
     CRITERIA_REFRESH = "criteria_refresh", _("criteria revised (refresh of all cases)")
+    EPISODE_MOVE = "episode_move", _("move between services or schools")
+    MOVE_WINDOW = "move_window", _("a move left the 12-month window")
 
 
 class CaseProfile(models.Model):
