@@ -176,27 +176,30 @@ class DuplicateHint:
 
 
 def duplicate_hints(user, matches) -> list[DuplicateHint]:
-    """What ``user`` may be told about each match (four queries whatever the number)."""
+    """What ``user`` may be told about each match (four queries whatever the number).
+
+    The user may see a matched child as on :func:`visible_children`: through a visible case,
+    or having registered it.
+    """
     from django.urls import reverse
 
     ids = [m.child_id for m in matches]
     if not ids:
         return []
-    names = {
-        pk: " ".join(p for p in parts if p)
-        for pk, *parts in visible_children(user)
-        .filter(pk__in=ids)
-        .values_list("pk", "first_name", "middle_name", "last_name")
-    }
-    visible = set(names)
+    children = {
+        pk: row
+        for pk, *row in Child.objects.filter(pk__in=ids).values_list(
+            "pk", "first_name", "middle_name", "last_name", "created_by_id",
+            "created_by_organisation__name", "created_by_organisation__phone",
+        )
+    }  # fmt: skip
     open_cases: dict[int, list[tuple[int, int]]] = {}
     orgs: dict[int, Contact] = {}
     for case_id, child_id, org_id, org_name, phone in Case.objects.filter(
         child_id__in=ids, status__in=ACTIVE_CASE_STATUSES
     ).values_list(
-        "pk", "child_id", "lead_organisation_id", "lead_organisation__name",
-        "lead_organisation__phone",
-    ):  # fmt: skip
+        "pk", "child_id", "lead_organisation_id", "lead_organisation__name", "lead_organisation__phone"
+    ):
         open_cases.setdefault(child_id, []).append((case_id, org_id))
         orgs[org_id] = Contact(name=org_name, phone=phone)
     seen_cases: dict[int, list[dict]] = {}
@@ -209,28 +212,25 @@ def duplicate_hints(user, matches) -> list[DuplicateHint]:
         seen_cases.setdefault(child_id, []).append(
             {"id": pk, "number": number, "status": status, "url": reverse("cases:detail", args=[pk])}
         )
-    registrars = {
-        pk: Contact(name=name, phone=phone or "")
-        for pk, name, phone in Child.objects.filter(pk__in=[i for i in ids if i not in open_cases])
-        .exclude(created_by_organisation=None)
-        .values_list("pk", "created_by_organisation__name", "created_by_organisation__phone")
-    }
     hints = []
     for m in matches:
+        first, middle, last, created_by, reg_name, reg_phone = children.get(
+            m.child_id, ("",) * 3 + (None, None, "")
+        )
         cases_open = open_cases.get(m.child_id, [])
         seen_ids = {c["id"] for c in seen_cases.get(m.child_id, [])}
         contacts: list[Contact] = []
         for _case_id, org_id in cases_open:
             if orgs[org_id] not in contacts:
                 contacts.append(orgs[org_id])
-        if not cases_open and m.child_id in registrars:
-            contacts.append(registrars[m.child_id])
-        is_visible = m.child_id in visible
+        if not cases_open and reg_name:
+            contacts.append(Contact(name=reg_name, phone=reg_phone or ""))
+        is_visible = m.child_id in seen_cases or (created_by is not None and created_by == user.pk)
         hints.append(
             DuplicateHint(
                 child_id=m.child_id, strength=m.strength, score=m.score, fields=dict(m.fields),
                 has_open_case=bool(cases_open), contacts=contacts, visible=is_visible,
-                name=names.get(m.child_id, ""),
+                name=" ".join(p for p in (first, middle, last) if p) if is_visible else "",
                 url=reverse("children:detail", args=[m.child_id]) if is_visible else "",
                 cases=seen_cases.get(m.child_id, []),
                 can_request_join=any(case_id not in seen_ids for case_id, _ in cases_open),
