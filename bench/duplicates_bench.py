@@ -156,14 +156,15 @@ def report(facts: dict, children: int, engines: dict[str, dict], args) -> str:
             "",
             f"{ctx['children']:,} children in the database; the reader is `{ctx['reader']}`.",
             "",
-            "| query | search median ms | p95 ms | check (with audit) median ms | exact lookup (lower bound) median ms | search / lower bound | candidates scored | found |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+            "| query | search median ms | p95 ms | check (with audit) median ms | exact lookup (lower bound) median ms | search / lower bound | candidates scored | found | other records shown (mean / max) |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
         ]
         for kind, r in agg["results"].items():
             lines.append(
                 f"| {LABELS[kind]} | {r['search_ms']:.2f} | {r['search_p95_ms']:.2f} | {r['check_ms']:.2f} | "
                 f"{r['lower_bound_ms']:.2f} | {r['search_ms'] / r['lower_bound_ms']:.1f}× | "
-                f"{r['candidates']:.0f} | {r['found'] * 100:.0f}% ({r['strength']}) |"
+                f"{r['candidates']:.0f} | {r['found'] * 100:.0f}% ({r['strength']}) | "
+                f"{r['others_mean']:.2f} / {r['others_max']:.0f} |"
             )
     return "\n".join(lines)
 
@@ -305,7 +306,7 @@ def worker(args) -> None:
     results = {}
     for kind, (children, make) in plans.items():
         times = {w: [] for w in WAYS}
-        found, strength, sizes = 0, set(), []
+        found, strength, sizes, others = 0, set(), [], []
         for c in children:
             query = make(c)
             sizes.append(len(candidates(query)[0]))
@@ -319,6 +320,7 @@ def worker(args) -> None:
                     lower_bound(c, kind)
                 times[way].append((time.perf_counter() - started) * 1000)
             hit = next((h for h in hints if h.child_id == c.pk), None)
+            others.append(sum(1 for h in hints if h.child_id != c.pk))
             if hit:
                 found += 1
                 strength.add(hit.strength)
@@ -329,6 +331,8 @@ def worker(args) -> None:
             "lower_bound_ms": statistics.median(times["lower_bound"]),
             "candidates": statistics.median(sizes),
             "found": found / len(children),
+            "others_mean": statistics.mean(others),
+            "others_max": max(others),
             "samples": len(children),
             "strength": "/".join(sorted(strength)) or "—",
         }
