@@ -17,7 +17,9 @@ from zaedno.join_requests.models import JoinRequest, JoinRequestStatus
 def _decider_q(user) -> Q:
     """Requests on cases the user leads, or whose lead organisation the user manages (one
     query: the managed organisations are a subquery)."""
-    managed = Membership.objects.filter(user=user, role=Role.MANAGER, is_active=True).values("organisation_id")
+    managed = Membership.objects.filter(user=user, role=Role.MANAGER, is_active=True).values(
+        "organisation_id"
+    )
     return Q(case__lead=user) | Q(case__lead_organisation_id__in=managed)
 
 
