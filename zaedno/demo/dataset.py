@@ -87,6 +87,7 @@ from zaedno.protocols.engine import (
 from zaedno.protocols.models import CaseStep, ProtocolVersion, StepStatus
 from zaedno.protocols.queries import protocol_current
 from zaedno.protocols.scan import deadline_scan
+from zaedno.resources.demo import seed_resources
 
 SEED = 20260101
 MARKER_USERNAME = "ivanova"  # present once the demo data set is loaded
@@ -1046,6 +1047,8 @@ def demo_load(*, password: str) -> DemoSummary:
     dummy_tasks = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
     with override_settings(TASKS=dummy_tasks), transaction.atomic():
         loader.run()
+        # The resource map of the oblast, on the demo's own organisations (after they exist).
+        seed_resources(now=loader.now)
     cases = Case.objects.filter(lead__in=loader.users.values())
     by_status = {s: cases.filter(status=s).count() for s in CaseStatus.values}
     return DemoSummary(

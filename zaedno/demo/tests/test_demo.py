@@ -438,3 +438,22 @@ def test_case_work_is_written_back_dated_in_order(demo_output):
     assert not DecisionNote.objects.filter(created_at__lt=F("decision__created_at")).exists()
     assert not Plan.objects.filter(agreed_at__gt=now).exists()
     assert audit_verify().ok
+
+
+def test_the_resource_map_of_the_oblast_is_seeded(demo_output):
+    from zaedno.organisations.models import Sector
+    from zaedno.resources.models import Service
+
+    services = Service.objects.filter(settlement__municipality__oblast_id="VTR")
+    assert services.count() >= 60
+    assert set(services.values_list("sector", flat=True)) >= {
+        Sector.SOCIAL,
+        Sector.HEALTH,
+        Sector.EDUCATION,
+        Sector.POLICE,
+        Sector.COMMUNITY,
+    }
+    assert services.values("settlement__municipality").distinct().count() == 10
+    assert services.filter(latitude__isnull=False).count() == services.count()
+    # The demo's own organisations run them (the ЦОП of the personas is on the map).
+    assert services.filter(organisation__memberships__user__username="stoyanov").exists()
