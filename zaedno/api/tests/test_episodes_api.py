@@ -91,7 +91,7 @@ def test_move_of_a_difficult_case(world, api, clock):
     lead = api("ivanova")
     r = lead.post(url(world.case, "moves/"), move_body(school), format="json")
     assert r.status_code == 400
-    assert "difficult case" in " ".join(r.json()["error"]["fields"]["decision_id"])
+    assert "труден случай" in " ".join(r.json()["error"]["fields"]["decision_id"])
     assert not Move.objects.exists() and Episode.objects.count() == 1
     r = lead.post(url(world.case, "moves/"), move_body(school, emergency_reason="кратко"), format="json")
     assert r.status_code == 400 and "emergency_reason" in r.json()["error"]["fields"]

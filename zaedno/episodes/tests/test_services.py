@@ -134,7 +134,7 @@ def test_difficult_case_move_needs_a_decision_or_an_emergency_reason(world, cloc
     school = start(world, "СУ „Вела Благоева“", on=dt.date(2025, 9, 15))
     with pytest.raises(ValidationError) as exc:
         move(world, school, "ОУ „Паисий Хилендарски“")
-    assert "difficult case" in " ".join(exc.value.message_dict["decision"])
+    assert "труден случай" in " ".join(exc.value.message_dict["decision"])
     # Nothing was written: the old school is still current, no new one, nobody told.
     school.refresh_from_db()
     assert school.is_current and Episode.objects.count() == 1 and not Move.objects.exists()

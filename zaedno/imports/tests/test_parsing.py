@@ -6,9 +6,17 @@ import datetime as dt
 import io
 
 import pytest
+from django.utils import translation
 
 from zaedno.imports import columns, parsing, samples
 from zaedno.imports.tests.conftest import GOOD_ROWS, HEADER_BG, HEADER_EN, csv_bytes, xlsx_bytes
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are matched in English here (the Bulgarian catalogue is checked by CI)."""
+    with translation.override("en"):
+        yield
 
 
 def test_utf8_with_and_without_bom_and_cp1251():

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from zaedno.core.errors import ConflictError
 from zaedno.core.testing import ctx_for
 from zaedno.resources.forms import ServiceForm
 from zaedno.resources.services import service_confirm, service_create, service_update
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are matched in English here (the Bulgarian catalogue is checked by CI)."""
+    with translation.override("en"):
+        yield
+
 
 ROW = {
     "name": "Център за обществена подкрепа „Детелина“",
