@@ -24,19 +24,25 @@ def _item(label: str, text) -> dict:
     return {"label": str(label), "text": str(text)}
 
 
-def _identity(case: Case) -> list[dict]:
+def _identity(case: Case, level: int) -> list[dict]:
+    """Who the child is. The identifiers and the relatives' contacts go only as far as the sender
+    sees them on the child's record (identifiers at the sensitive level, relatives from the
+    standard level), so sharing cannot reveal more than the sender may read."""
     child = case.child
     items = [
         _item(_("Name"), child.full_name),
         _item(_("Birth date"), child.birth_date.strftime("%d.%m.%Y")),
         _item(_("Sex"), child.get_sex_display()),
     ]
-    if child.egn:
-        items.append(_item(_("ЕГН"), child.egn))
-    if child.lnch:
-        items.append(_item(_("ЛНЧ"), child.lnch))
+    if level >= Sensitivity.SENSITIVE:
+        if child.egn:
+            items.append(_item(_("ЕГН"), child.egn))
+        if child.lnch:
+            items.append(_item(_("ЛНЧ"), child.lnch))
     place = ", ".join(p for p in (f"{child.settlement.kind} {child.settlement.name}", child.address) if p)
     items.append(_item(_("Address"), place))
+    if level < Sensitivity.STANDARD:
+        return items
     for r in Relative.objects.filter(child=child).order_by("relationship", "full_name"):
         contacts = ", ".join(p for p in (r.phone, r.email, r.address) if p)
         label = r.get_relationship_display()
@@ -110,10 +116,10 @@ def _health(case: Case) -> list[dict]:
     return items
 
 
-def build_snapshot(case: Case, sections: list[str]) -> list[dict]:
+def build_snapshot(case: Case, sections: list[str], *, level: int = Sensitivity.SENSITIVE) -> list[dict]:
     """The chosen sections, in the fixed order of ``SharedSection``, with their items."""
     builders = {
-        SharedSection.IDENTITY: _identity,
+        SharedSection.IDENTITY: lambda c: _identity(c, level),
         SharedSection.SUMMARY: _summary,
         SharedSection.NEEDS: lambda c: _needs(c, SECTION_SENSITIVITY[SharedSection.NEEDS]),
         SharedSection.GOALS: _goals,

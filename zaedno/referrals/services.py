@@ -121,7 +121,13 @@ def referral_send(
         errors["urgency"] = [_("Choose the urgency.")]
     unknown = [s for s in sections if s not in SharedSection.values]
     above = [s for s in sections if s in SharedSection.values and not access.sees(SECTION_SENSITIVITY[s])]
-    if unknown:
+    if not sections:
+        errors["sections"] = [
+            _(
+                "Choose at least one section to share: the service needs to know whom and what the referral is about."
+            )
+        ]
+    elif unknown:
         errors["sections"] = [_("Unknown section.")]
     elif above:
         errors["sections"] = [
@@ -152,7 +158,7 @@ def referral_send(
     referral = Referral(
         case=case, service=service, organisation_id=service.organisation_id, sent_by=ctx.actor,
         sent_by_organisation=sender_org, sent_at=now, reason=reason, urgency=urgency, sections=sections,
-        snapshot=build_snapshot(case, sections), legal_basis=legal_basis, consent_given_by=consent_given_by,
+        snapshot=build_snapshot(case, sections, level=access.level), legal_basis=legal_basis, consent_given_by=consent_given_by,
         consent_given_on=consent_given_on, sharing_level=int(sharing_level),
         response_due_at=response_due_at or default_due(now, urgency),
     )  # fmt: skip

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from zaedno.audit.models import AuditEvent
 from zaedno.cases.access import access_for
@@ -241,3 +241,21 @@ def test_database_holds_each_states_required_fields(world, send):
         Referral.objects.filter(pk=r.pk).update(legal_basis=LegalBasis.CONSENT)
     with pytest.raises(IntegrityError), transaction.atomic():
         Referral.objects.filter(pk=r.pk).update(response_due_at=r.sent_at)
+
+
+def test_the_identity_shared_goes_no_further_than_the_senders_level(world, send):
+    """A member at the standard level shares the child's name and relatives, but not the ЕГН,
+    which the child's record shows only at the sensitive level."""
+    by_lead = send(sections=[SharedSection.IDENTITY])
+    by_member = send(actor=world.petrov, sections=[SharedSection.IDENTITY])
+    lead_text = str(by_lead.snapshot)
+    member_text = str(by_member.snapshot)
+    assert world.child.egn in lead_text
+    assert world.child.egn not in member_text
+    assert world.child.first_name in member_text
+
+
+def test_a_referral_shares_at_least_one_section(world, send):
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        send(sections=[])
+    assert "at least one section" in " ".join(exc.value.message_dict["sections"])
