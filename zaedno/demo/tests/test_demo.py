@@ -440,6 +440,7 @@ def test_case_work_is_written_back_dated_in_order(demo_output):
     assert audit_verify().ok
 
 
+@pytest.mark.django_db
 def test_the_resource_map_of_the_oblast_is_seeded(demo_output):
     from zaedno.organisations.models import Sector
     from zaedno.resources.models import Service
