@@ -96,50 +96,40 @@ def _detail_context(access, referral, *, withdraw_form=None, complete_form=None)
     }
 
 
+def _sender_step(request, case_id, referral_id, *, form_class, field: str, service, form_key: str, done: str):
+    """Withdraw or complete a referral from the case's side: one text field, the service, the
+    detail page again with the error (400) or a message."""
+    ctx, access = _access(request, case_id)
+    referral = queries.referral_for(access, referral_id)
+    form = form_class(request.POST)
+    form.is_valid()  # optional free text: always valid; the service says what is missing
+    try:
+        service(ctx=ctx, access=access, referral=referral, **{field: form.cleaned_data[field]})
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        context = _detail_context(access, referral, **{form_key: form})
+        return render(request, "referrals/detail.html", context, status=400)
+    messages.success(request, done)
+    return redirect("referrals:detail", case_id=access.case.pk, referral_id=referral.pk)
+
+
 @login_required
 @require_POST
 def referral_withdraw(request, case_id, referral_id):
-    ctx, access = _access(request, case_id)
-    referral = queries.referral_for(access, referral_id)
-    form = forms.WithdrawForm(request.POST)
-    form.is_valid()
-    try:
-        services.referral_withdraw(
-            ctx=ctx, access=access, referral=referral, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as exc:
-        apply_service_errors(form, exc)
-        return render(
-            request,
-            "referrals/detail.html",
-            _detail_context(access, referral, withdraw_form=form),
-            status=400,
-        )
-    messages.success(request, _("The referral was withdrawn."))
-    return redirect("referrals:detail", case_id=access.case.pk, referral_id=referral.pk)
+    return _sender_step(
+        request, case_id, referral_id, form_class=forms.WithdrawForm, field="reason",
+        service=services.referral_withdraw, form_key="withdraw_form", done=_("The referral was withdrawn."),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def referral_complete(request, case_id, referral_id):
-    ctx, access = _access(request, case_id)
-    referral = queries.referral_for(access, referral_id)
-    form = forms.CompleteForm(request.POST)
-    form.is_valid()
-    try:
-        services.referral_complete(
-            ctx=ctx, access=access, referral=referral, outcome=form.cleaned_data["outcome"]
-        )
-    except ValidationError as exc:
-        apply_service_errors(form, exc)
-        return render(
-            request,
-            "referrals/detail.html",
-            _detail_context(access, referral, complete_form=form),
-            status=400,
-        )
-    messages.success(request, _("The outcome of the referral was recorded."))
-    return redirect("referrals:detail", case_id=access.case.pk, referral_id=referral.pk)
+    return _sender_step(
+        request, case_id, referral_id, form_class=forms.CompleteForm, field="outcome",
+        service=services.referral_complete, form_key="complete_form",
+        done=_("The outcome of the referral was recorded."),
+    )  # fmt: skip
 
 
 # ---- the receiving organisation ------------------------------------------------------------
