@@ -301,11 +301,9 @@ def formulation_save(
         _require(
             can_lead(access), _("Only the case lead or a manager records that the formulation was agreed.")
         )
-        from zaedno.meetings.models import MeetingStatus
-
         if meeting.case_id != access.case.pk:
             errors["meeting"] = [_("This meeting is about another case.")]
-        elif meeting.status not in (MeetingStatus.HELD, MeetingStatus.LOCKED):
+        elif not meeting.was_held:
             errors["meeting"] = [_("The formulation is agreed at a meeting that has been held.")]
         if not changes["hypothesis"]:
             errors["hypothesis"] = [_("Write the shared hypothesis before recording that it was agreed.")]

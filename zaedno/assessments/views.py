@@ -144,11 +144,9 @@ def contribution_edit(request, case_id, assessment_id):
 
 
 def _meetings(case):
-    from zaedno.meetings.models import Meeting, MeetingStatus
+    from zaedno.meetings.queries import held_meetings
 
-    return Meeting.objects.filter(case=case, status__in=[MeetingStatus.HELD, MeetingStatus.LOCKED]).order_by(
-        "-starts_at"
-    )
+    return held_meetings(case)
 
 
 @login_required

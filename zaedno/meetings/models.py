@@ -48,6 +48,11 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+# A meeting that took place (held, minutes in progress or locked): the only kind at which a plan
+# or a formulation is agreed, and whose minutes are a document.
+HELD_STATES = (MeetingStatus.HELD, MeetingStatus.LOCKED)
+
+
 class Meeting(models.Model):
     """A meeting about one case (среща по случая): scheduled, held, minuted, confirmed, locked."""
 
@@ -103,6 +108,10 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
+
+    @property
+    def was_held(self) -> bool:
+        return self.status in HELD_STATES
 
     @property
     def is_locked(self) -> bool:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from zaedno.meetings import queries
-from zaedno.meetings.models import Decision, Meeting, MeetingStatus
+from zaedno.meetings.models import Decision, MeetingStatus
 
 
 def case_panel(access, now):
@@ -62,9 +62,7 @@ def compliance_panel(user, organisations, municipalities, now):
 
 def documents(access) -> list[dict]:
     """Printable documents of the case: the minutes of held and locked meetings."""
-    meetings = Meeting.objects.filter(
-        case=access.case, status__in=[MeetingStatus.HELD, MeetingStatus.LOCKED]
-    ).order_by("-starts_at")
+    meetings = queries.held_meetings(access.case)
     return [
         {
             "title": _("Minutes: %(kind)s") % {"kind": m.get_kind_display()},

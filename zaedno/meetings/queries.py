@@ -16,6 +16,7 @@ from zaedno.cases.access import CaseAccess
 from zaedno.cases.models import CaseStatus, TeamMember
 from zaedno.meetings.models import (
     DECISION_OPEN_STATES,
+    HELD_STATES,
     Decision,
     DecisionNote,
     DecisionStatus,
@@ -62,6 +63,17 @@ def case_meetings(access: CaseAccess) -> list[Meeting]:
         .annotate(decision_count=Count("decisions", distinct=True))
         .order_by("-starts_at", "-id")
     )
+
+
+def held_meetings(case) -> QuerySet[Meeting]:
+    """The meetings of the case that took place, newest first (where plans and formulations are
+    agreed; whose minutes print)."""
+    return Meeting.objects.filter(case=case, status__in=HELD_STATES).order_by("-starts_at")
+
+
+def linkable_meetings(case) -> QuerySet[Meeting]:
+    """The meetings of the case a record may refer to: all but the cancelled, newest first."""
+    return Meeting.objects.filter(case=case).exclude(status=MeetingStatus.CANCELLED).order_by("-starts_at")
 
 
 def case_meeting(access: CaseAccess, meeting_id) -> Meeting:

@@ -14,7 +14,8 @@ from django.http import Http404
 
 from zaedno.cases.access import CaseAccess
 from zaedno.cases.models import TeamMember
-from zaedno.meetings.models import Meeting, MeetingStatus
+from zaedno.meetings.models import Meeting
+from zaedno.meetings.queries import held_meetings, linkable_meetings
 from zaedno.plans.models import (
     ACTION_OPEN_STATES,
     Action,
@@ -98,19 +99,11 @@ def checkin_for(access: CaseAccess, checkin_id) -> FollowUpCheckIn:
 
 def agreeing_meetings(access: CaseAccess) -> list[Meeting]:
     """Meetings of the case at which a plan can be agreed: held, or with locked minutes."""
-    return list(
-        Meeting.objects.filter(
-            case=access.case, status__in=[MeetingStatus.HELD, MeetingStatus.LOCKED]
-        ).order_by("-starts_at")
-    )
+    return list(held_meetings(access.case))
 
 
 def case_meetings(access: CaseAccess) -> list[Meeting]:
-    return list(
-        Meeting.objects.filter(case=access.case)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .order_by("-starts_at")
-    )
+    return list(linkable_meetings(access.case))
 
 
 @dataclass

@@ -27,7 +27,7 @@ from zaedno.cases.models import Sensitivity, TeamMember, TimelineKind
 from zaedno.cases.services import timeline_add
 from zaedno.core.concurrency import save_versioned
 from zaedno.core.errors import ConflictError, FieldChange
-from zaedno.meetings.models import Meeting, MeetingStatus
+from zaedno.meetings.models import Meeting
 from zaedno.notifications.services import notification_send
 from zaedno.organisations.models import Organisation
 from zaedno.plans.models import (
@@ -344,9 +344,6 @@ def plan_draft_save(
 # --- agreement and confirmation -------------------------------------------------------------------
 
 
-AGREEING_MEETING_STATES = (MeetingStatus.HELD, MeetingStatus.LOCKED)
-
-
 @transaction.atomic
 def plan_agree(
     *, ctx: AuditContext, access: CaseAccess, plan: Plan, meeting: Meeting | None,
@@ -375,7 +372,7 @@ def plan_agree(
         )
     if meeting.case_id != access.case.pk:
         raise ValidationError({"meeting": [_("This meeting is about another case.")]})
-    if meeting.status not in AGREEING_MEETING_STATES:
+    if not meeting.was_held:
         raise ValidationError(
             {
                 "meeting": [

@@ -18,7 +18,7 @@ from django.utils import timezone
 from zaedno.audit.models import AuditKind
 from zaedno.audit.services import AuditContext, audit_record
 from zaedno.cases.access import CaseAccess
-from zaedno.meetings.models import Meeting, MeetingStatus
+from zaedno.meetings.queries import linkable_meetings
 from zaedno.tools.kinds import KINDS
 from zaedno.tools.models import ToolDocument, ToolKind, ToolVersion
 
@@ -90,11 +90,7 @@ def sees(access: CaseAccess, version: ToolVersion) -> bool:
 
 def case_meetings(access: CaseAccess):
     """The meetings of the case a tool may be linked to (not the cancelled ones), newest first."""
-    return (
-        Meeting.objects.filter(case=access.case)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .order_by("-starts_at")
-    )
+    return linkable_meetings(access.case)
 
 
 def audit_tool_read(
