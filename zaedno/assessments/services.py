@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -34,6 +34,7 @@ from zaedno.cases.models import Sensitivity, TeamMember, TimelineKind
 from zaedno.cases.services import timeline_add
 from zaedno.core.concurrency import save_versioned
 from zaedno.core.errors import ConflictError
+from zaedno.core.errors import require as _require
 from zaedno.notifications.services import notification_send
 from zaedno.organisations.models import Organisation
 from zaedno.protocols import engine as protocol_engine
@@ -61,11 +62,6 @@ class EntryData:
     @property
     def is_empty(self) -> bool:
         return self.level == NeedLevel.NONE and not any(getattr(self, f).strip() for f in ENTRY_TEXTS)
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise PermissionDenied(message)
 
 
 def my_sector(access: CaseAccess) -> tuple[str, Organisation] | None:

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -38,6 +38,7 @@ from zaedno.cases.models import (
     render_timeline_message,
 )
 from zaedno.core.concurrency import save_versioned
+from zaedno.core.errors import require as _require
 from zaedno.notifications.services import notification_send
 from zaedno.protocols import engine as protocol_engine
 
@@ -75,11 +76,6 @@ def timeline_add(
         case=case, kind=kind, actor=actor, summary=summary[:300], message=message, params=params,
         sensitivity=sensitivity, at=at or timezone.now(),
     )  # fmt: skip
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise PermissionDenied(message)
 
 
 def _profile_refresh(*, ctx: AuditContext, case: Case, trigger: str) -> None:

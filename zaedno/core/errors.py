@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 
 class DomainError(ValidationError):
@@ -36,3 +36,11 @@ class ConflictError(Exception):
             f"{self.model_label} was changed by someone else (now version {self.current_version}); "
             "your changes were not saved"
         )
+
+
+def require(condition: bool, message: str) -> None:
+    """Refuse an action the user may not take on a record they can see (403, said in plain words).
+
+    Not for reading: a case the user may not see answers 404 through the access layer."""
+    if not condition:
+        raise PermissionDenied(message)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from zaedno.audit.services import AuditContext, audit_record
 from zaedno.cases.access import CaseAccess
 from zaedno.cases.models import TeamMember, TimelineKind
 from zaedno.cases.services import timeline_add
+from zaedno.core.errors import require as _require
 from zaedno.episodes import queries
 from zaedno.episodes.models import (
     FAMILY_OF,
@@ -84,11 +85,6 @@ class EndData:
     decided_by_user: object | None = None
     decided_by_organisation: object | None = None
     decided_by_name: str = ""
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise PermissionDenied(message)
 
 
 def _date(value: dt.date) -> str:

@@ -9,7 +9,7 @@ hold as for any member.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -23,13 +23,9 @@ from zaedno.cases.models import Case, Sensitivity, TeamMember
 from zaedno.cases.services import team_member_add
 from zaedno.children.models import Child
 from zaedno.children.queries import ACTIVE_CASE_STATUSES, recently_matched, visible_children
+from zaedno.core.errors import require as _require
 from zaedno.join_requests.models import JoinRequest, JoinRequestStatus
 from zaedno.notifications.services import notification_send
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise PermissionDenied(message)
 
 
 def joinable_cases(user, child: Child):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -28,6 +28,7 @@ from zaedno.cases.models import Sensitivity, TeamMember, TimelineKind
 from zaedno.cases.services import timeline_add
 from zaedno.core.concurrency import save_versioned
 from zaedno.core.errors import ConflictError
+from zaedno.core.errors import require as _require
 from zaedno.meetings.models import (
     DECISION_OPEN_STATES,
     MEETING_ARTEFACT_KIND,
@@ -87,11 +88,6 @@ class Guest:
     role: str
     email: str = ""
     role_note: str = ""
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise PermissionDenied(message)
 
 
 def _local(value: dt.datetime) -> str:

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -27,6 +27,7 @@ from zaedno.cases.models import Sensitivity, TeamMember, TimelineKind
 from zaedno.cases.services import timeline_add
 from zaedno.core.concurrency import save_versioned
 from zaedno.core.errors import ConflictError, FieldChange
+from zaedno.core.errors import require as _require
 from zaedno.meetings.models import Meeting
 from zaedno.notifications.services import notification_send
 from zaedno.organisations.models import Organisation
@@ -62,11 +63,6 @@ MSG_FOLLOWUP_DONE = gettext_noop("Follow-up check-in of %(date)s done")
 
 # Plans are case work: the standard sharing level (see zaedno.cases.models.Sensitivity).
 PLAN_SENSITIVITY = Sensitivity.STANDARD
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise PermissionDenied(message)
 
 
 def _require_reader(access: CaseAccess) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from zaedno.audit.services import AuditContext, audit_record
 from zaedno.cases.access import CaseAccess
 from zaedno.cases.models import Case, Sensitivity, TimelineKind
 from zaedno.cases.services import timeline_add
+from zaedno.core.errors import require as _require
 from zaedno.profiles.criteria import Criteria, load_criteria
 from zaedno.profiles.models import CaseProfile, Indicator, IndicatorKind, ProfileChange, indicator_sensitivity
 from zaedno.profiles.rules import evaluate
@@ -38,11 +39,6 @@ def _default_language(label) -> str:
     """A label as the timeline stores it: in the default language, whatever the page's language."""
     with translation.override(settings.LANGUAGE_CODE):
         return str(label)
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise PermissionDenied(message)
 
 
 @transaction.atomic

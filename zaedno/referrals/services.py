@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -23,6 +23,7 @@ from zaedno.audit.services import AuditContext, audit_record
 from zaedno.cases.access import CaseAccess, Via
 from zaedno.cases.models import CaseStatus, Sensitivity, TeamMember, TimelineKind
 from zaedno.cases.services import team_member_add, timeline_add
+from zaedno.core.errors import require as _require
 from zaedno.notifications.services import notification_send
 from zaedno.protocols.calendar import deadline_for
 from zaedno.referrals.models import (
@@ -49,11 +50,6 @@ MSG_ESCALATED = gettext_noop("No answer from %(service)s by %(due)s: referral es
 RECEIVING_ROLES = (Role.PRACTITIONER, Role.MANAGER)
 # Reasons, declines and outcomes speak of the child's situation: the standard level of the timeline.
 TEXT_SENSITIVITY = Sensitivity.STANDARD
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise PermissionDenied(message)
 
 
 def receiving_member_ids(organisation_id: int, *, managers_only: bool = False) -> list[int]:
