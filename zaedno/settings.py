@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "zaedno.audit",
     "zaedno.children",
     "zaedno.cases",
+    "zaedno.signals",
     "zaedno.notifications",
     "zaedno.protocols",
     "zaedno.meetings",

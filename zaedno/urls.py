@@ -13,6 +13,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("cases/", include("zaedno.cases.urls")),
     path("children/", include("zaedno.children.urls")),
+    path("signals/", include("zaedno.signals.urls")),
+    path("me/", include("zaedno.accounts.urls")),
     path("notifications/", include("zaedno.notifications.urls")),
     path("", include("zaedno.protocols.urls")),
     path("", include("zaedno.meetings.urls")),

@@ -66,6 +66,9 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PRACTITIONER)
     is_active = models.BooleanField(_("active"), default=True)
     joined_at = models.DateField(_("since"), auto_now_add=True)
+    # On intake duty (дежурство) in a Child Protection Department: notified of new signals and
+    # may assign them (see docs/signals.md).
+    on_duty = models.BooleanField(_("on intake duty"), default=False)
 
     class Meta:
         verbose_name = _("membership")
@@ -77,6 +80,35 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+
+class Absence(models.Model):
+    """A professional away from work (отсъствие): leave, sick leave, training.
+
+    While a case lead is away, the deputy lead of each of their cases receives the lead's
+    deadline notices (docs/signals.md, "Case lead").
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="absences")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="absence_ends_after_start"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.starts_on:%d.%m.%Y} – {self.ends_on:%d.%m.%Y}"
 
 
 def _hash_token(raw: str) -> str:

@@ -19,6 +19,7 @@ from zaedno.children.models import Sex
 from zaedno.children.queries import visible_children
 from zaedno.organisations.models import Organisation, OrganisationKind, Sector
 from zaedno.places.models import Municipality, Settlement
+from zaedno.signals.choices import ReporterKind, Urgency
 
 # --- errors (for the schema) ----------------------------------------------------------------
 
@@ -268,16 +269,46 @@ class TeamMemberOutSerializer(serializers.Serializer):
     is_active = serializers.BooleanField()
 
 
-class SignalOutSerializer(serializers.Serializer):
+class CaseSignalOutSerializer(serializers.Serializer):
+    """A signal of the case as the reader may see it (``signals.queries.CaseSignal``)."""
+
     id = serializers.IntegerField(source="signal.id")
+    number = serializers.CharField(source="signal.number")
     category = serializers.ChoiceField(choices=SignalCategory.choices, source="signal.category")
-    source_sector = serializers.ChoiceField(choices=Sector.choices, source="signal.source_sector")
-    reporter_name = serializers.CharField(source="signal.reporter_name")
-    reporter_organisation = OrganisationRefSerializer(source="signal.reporter_organisation", allow_null=True)
-    received_at = serializers.DateTimeField(source="signal.received_at")
-    description = serializers.CharField(
-        allow_null=True, help_text="Only at the sensitive sharing level; null otherwise."
+    source_sector = serializers.CharField(
+        source="signal.source_sector", help_text="The reporting sector, or empty."
     )
+    received_at = serializers.DateTimeField(source="signal.received_at")
+    decision = serializers.CharField(source="signal.decision")
+    reporter_kind = serializers.SerializerMethodField(
+        help_text="Only at the sensitive sharing level; null otherwise."
+    )
+    reporter_name = serializers.SerializerMethodField(
+        help_text="Only at the sensitive sharing level; null otherwise."
+    )
+    reporter_organisation = serializers.SerializerMethodField(
+        help_text="Only at the sensitive sharing level; null otherwise."
+    )
+    description = serializers.SerializerMethodField(
+        help_text="Only at the sensitive sharing level; null otherwise."
+    )
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_reporter_kind(self, item):
+        return item.signal.reporter_kind if item.sees_reporter else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_reporter_name(self, item):
+        return item.signal.reporter_name if item.sees_reporter else None
+
+    @extend_schema_field(OrganisationRefSerializer(allow_null=True))
+    def get_reporter_organisation(self, item):
+        org = item.signal.reporter_organisation
+        return OrganisationRefSerializer(org).data if item.sees_reporter and org else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_description(self, item):
+        return item.signal.description if item.sees_content else None
 
 
 class NoteOutSerializer(serializers.Serializer):
@@ -307,7 +338,7 @@ class AccessOutSerializer(serializers.Serializer):
 class CaseDetailOutSerializer(CaseOutSerializer):
     access = AccessOutSerializer(help_text="Your access to this case and why.")
     team = TeamMemberOutSerializer(many=True, help_text="Active members of the team.")
-    signals = SignalOutSerializer(many=True)
+    signals = CaseSignalOutSerializer(many=True)
     notes = NoteOutSerializer(many=True, help_text="Notes up to your sharing level.")
 
 
@@ -320,14 +351,23 @@ class VisibleChildField(serializers.PrimaryKeyRelatedField):
 
 
 class SignalInSerializer(serializers.Serializer):
+    """The signal of a case opened in one step: as it came to the organisation (by phone, letter)."""
+
     category = serializers.ChoiceField(choices=SignalCategory.choices)
-    source_sector = serializers.ChoiceField(choices=Sector.choices)
-    reporter_name = serializers.CharField(max_length=150)
+    source_sector = serializers.ChoiceField(
+        choices=Sector.choices, required=False, allow_blank=True, default=""
+    )
+    reporter_kind = serializers.ChoiceField(
+        choices=ReporterKind.choices, required=False, default="professional"
+    )
+    reporter_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     reporter_organisation = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), required=False, allow_null=True
     )
     received_at = serializers.DateTimeField()
     description = serializers.CharField()
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, default="routine")
+    immediate_danger = serializers.BooleanField(required=False, default=False)
 
 
 class CaseCreateSerializer(serializers.Serializer):

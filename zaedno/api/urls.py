@@ -13,6 +13,7 @@ from zaedno.api import (
     urls_profiles,
     urls_referrals,
     urls_resources,
+    urls_signals,
     urls_tools,
 )
 from zaedno.api.views import cases, children, directory, notifications, protocols
@@ -66,6 +67,6 @@ urlpatterns = [
 # Issue 5: resources, referrals, episodes, imports, join requests.
 for _module in (
     urls_meetings, urls_tools, urls_assessments, urls_profiles, urls_plans,
-    urls_resources, urls_referrals, urls_episodes, urls_imports, urls_join_requests,
+    urls_resources, urls_referrals, urls_episodes, urls_imports, urls_join_requests, urls_signals,
 ):  # fmt: skip
     urlpatterns += _module.urlpatterns

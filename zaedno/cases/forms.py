@@ -22,6 +22,7 @@ from zaedno.cases.models import (
 )
 from zaedno.organisations.models import Organisation, Sector
 from zaedno.places.models import Municipality
+from zaedno.signals.choices import ReporterKind, Urgency
 
 DATETIME_INPUT = "%d.%m.%Y %H:%M"
 SEARCH_LIMIT = 20
@@ -51,13 +52,21 @@ class CaseSearchForm(forms.Form):
 
 
 class OpenCaseForm(forms.Form):
-    """Open a case from a signal (сигнал)."""
+    """Record a signal and open a case in one step — for organisations that may lead the case."""
 
     category = forms.ChoiceField(label=_("What is the signal about"), choices=SignalCategory.choices)
-    source_sector = forms.ChoiceField(label=_("Sector the signal came from"), choices=Sector.choices)
-    reporter_name = forms.CharField(
-        label=_("Who reported"), max_length=150, help_text=_("Name and role, e.g. “class teacher”.")
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE)
+    immediate_danger = forms.BooleanField(label=_("The child is in immediate danger"), required=False)
+    reporter_kind = forms.ChoiceField(
+        label=_("Who reported"), choices=ReporterKind.choices, initial=ReporterKind.PROFESSIONAL
     )
+    source_sector = forms.ChoiceField(
+        label=_("Sector the signal came from"), choices=[("", "—"), *Sector.choices], required=False
+    )
+    reporter_name = forms.CharField(
+        label=_("Reporter's name"), max_length=150, required=False,
+        help_text=_("Name and role, e.g. “class teacher”. Only the department and the case lead see it."),
+    )  # fmt: skip
     reporter_organisation = forms.ModelChoiceField(
         label=_("Reporting organisation"),
         queryset=Organisation.objects.filter(is_active=True).select_related("municipality"),
@@ -110,6 +119,15 @@ class OpenCaseForm(forms.Form):
         if value and value > timezone.now() + dt.timedelta(minutes=5):
             raise ValidationError(_("The signal cannot have been received in the future."))
         return value
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("reporter_kind") not in (ReporterKind.ANONYMOUS, ReporterKind.HELPLINE)
+            and not (data.get("reporter_name") or "").strip()
+        ):
+            self.add_error("reporter_name", _("Write who reported: name and role, e.g. “class teacher”."))
+        return data
 
 
 class NoteForm(forms.Form):

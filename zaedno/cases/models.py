@@ -10,8 +10,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zaedno.children.models import Child
-from zaedno.organisations.models import Organisation, Sector
+from zaedno.organisations.models import Organisation
 from zaedno.places.models import Municipality
+from zaedno.signals.choices import SignalCategory
 
 
 class Sensitivity(models.IntegerChoices):
@@ -30,17 +31,6 @@ class CaseStatus(models.TextChoices):
     OPEN = "open", _("open")
     FOLLOW_UP = "follow_up", _("in follow-up")
     CLOSED = "closed", _("closed")
-
-
-class SignalCategory(models.TextChoices):
-    VIOLENCE = "violence", _("violence")
-    NEGLECT = "neglect", _("neglect")
-    DISABILITY = "disability", _("disability")
-    ANTISOCIAL = "antisocial", _("antisocial behaviour")
-    DROPOUT = "dropout", _("school dropout")
-    PARENTAL_CONFLICT = "parental_conflict", _("parental conflict")
-    MINOR_PREGNANCY = "minor_pregnancy", _("minor pregnancy")
-    OTHER = "other", _("other")
 
 
 class Case(models.Model):
@@ -93,37 +83,10 @@ class Case(models.Model):
         return self.number
 
 
-class Signal(models.Model):
-    """A signal (сигнал) about a child at risk, from which a case is opened."""
-
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="signals")
-    category = models.CharField(_("category"), max_length=20, choices=SignalCategory.choices)
-    source_sector = models.CharField(_("source sector"), max_length=20, choices=Sector.choices)
-    reporter_name = models.CharField(_("who reported"), max_length=150)
-    reporter_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("reporting organisation"),
-    )  # fmt: skip
-    received_at = models.DateTimeField(_("received at"))
-    description = models.TextField(_("description"))
-    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    # The description of a signal tells what happened to the child: a sensitive section.
-    SENSITIVITY = Sensitivity.SENSITIVE
-
-    class Meta:
-        ordering = ["received_at", "id"]
-        verbose_name = _("signal")
-        verbose_name_plural = _("signals")
-        indexes = [models.Index(fields=["category", "received_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.get_category_display()} — {self.received_at:%d.%m.%Y}"
-
-
 class TeamRole(models.TextChoices):
     LEAD = "lead", _("case lead")
+    # Stands in for the lead while the lead is away: receives the lead's deadline notices.
+    DEPUTY = "deputy", _("deputy case lead")
     MEMBER = "member", _("team member")
     CONSULTANT = "consultant", _("consultant")
 
@@ -164,6 +127,11 @@ class TeamMember(models.Model):
             models.CheckConstraint(
                 condition=models.Q(sharing_level__gte=1, sharing_level__lte=3),
                 name="team_sharing_level_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(role="deputy", left_at__isnull=True),
+                name="team_one_deputy",
             ),
         ]
         indexes = [models.Index(fields=["user", "left_at"]), models.Index(fields=["case", "left_at"])]
@@ -227,6 +195,7 @@ class TimelineKind(models.TextChoices):
     UPDATED = "updated", _("case updated")
     BREAK_GLASS = "break_glass", _("emergency access")
     LEAD_CHANGED = "lead_changed", _("case lead changed")
+    LEAD_HANDOVER = "lead_handover", _("case lead handover")
     PROTOCOL = "protocol", _("protocol")
     MEETING = "meeting", _("meeting")
     DECISION = "decision", _("decision")
@@ -320,6 +289,64 @@ class BreakGlassAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.case} ({self.granted_at:%d.%m.%Y %H:%M})"
+
+
+class HandoverKind(models.TextChoices):
+    HANDOVER = "handover", _("handover by the case lead")
+    REASSIGN = "reassign", _("reassignment by a manager")
+
+
+class HandoverStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for the new lead")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class LeadHandover(models.Model):
+    """A change of case lead (предаване на водещия на случая): proposed by the lead and accepted
+    by the new lead, or made at once by a manager of the lead organisation (absence, leaving)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="lead_handovers")
+    kind = models.CharField(_("kind"), max_length=10, choices=HandoverKind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=HandoverStatus.choices)
+    from_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lead_handovers_to",
+        verbose_name=_("new case lead"),
+    )  # fmt: skip
+    to_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("new lead organisation")
+    )
+    reason = models.TextField(_("reason"))
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(_("proposed"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answer_note = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("case lead handover")
+        verbose_name_plural = _("case lead handovers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(status="pending"), name="lead_handover_one_pending"
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="lead_handover_reason_required"),
+            models.CheckConstraint(
+                condition=models.Q(status="pending") | models.Q(answered_at__isnull=False),
+                name="lead_handover_answered_at",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="declined") | ~models.Q(answer_note=""),
+                name="lead_handover_decline_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["to_user", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.from_user} → {self.to_user} ({self.status})"
 
 
 # Parameters of timeline messages stored as codes and shown with their label in the reader's

@@ -7,7 +7,16 @@ from django.db.models import Count, F, Q, QuerySet
 from zaedno.audit.models import AuditEvent, AuditKind
 from zaedno.audit.services import AuditContext, audit_record
 from zaedno.cases.access import CaseAccess, visible_cases
-from zaedno.cases.models import BreakGlassAccess, Case, CaseNote, Signal, TeamMember, TimelineEntry
+from zaedno.cases.models import (
+    BreakGlassAccess,
+    Case,
+    CaseNote,
+    HandoverStatus,
+    LeadHandover,
+    TeamMember,
+    TeamRole,
+    TimelineEntry,
+)
 from zaedno.children.queries import child_search_q
 
 LIST_AUDIT_MAX_IDS = 200
@@ -79,14 +88,6 @@ def case_timeline(access: CaseAccess, *, limit: int | None = None) -> list[Timel
     return list(qs[:limit] if limit else qs)
 
 
-def case_signals(access: CaseAccess) -> list[dict]:
-    """Signals; the description is shown only at the sensitive level."""
-    out = []
-    for s in Signal.objects.filter(case=access.case).select_related("reporter_organisation", "received_by"):
-        out.append({"signal": s, "description": s.description if access.sees(Signal.SENSITIVITY) else None})
-    return out
-
-
 def case_notes(access: CaseAccess) -> list[CaseNote]:
     return list(
         CaseNote.objects.filter(case=access.case, sensitivity__lte=access.level).select_related("author")
@@ -113,3 +114,61 @@ def case_break_glass_pending(access: CaseAccess) -> list[BreakGlassAccess]:
         .select_related("user")
         .order_by("-granted_at")
     )
+
+
+# --- the case lead ------------------------------------------------------------------------------
+
+
+def pending_handover(access: CaseAccess) -> LeadHandover | None:
+    """The handover of this case waiting for the new lead's answer, if any."""
+    return (
+        LeadHandover.objects.filter(case=access.case, status=HandoverStatus.PENDING)
+        .select_related("to_user", "to_organisation", "proposed_by")
+        .first()
+    )
+
+
+def handover_to_answer(user, case_id) -> LeadHandover:
+    """The handover of ``case_id`` that asks ``user`` to take over, or 404: the only door into a
+    case for a professional not yet in its team (they see the case number, who asks and why)."""
+    from django.http import Http404
+
+    try:
+        return LeadHandover.objects.select_related(
+            "case", "from_user", "from_organisation", "to_organisation", "proposed_by"
+        ).get(case_id=int(case_id), to_user=user, status=HandoverStatus.PENDING)
+    except (LeadHandover.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def handovers_waiting_for(user) -> list[LeadHandover]:
+    return list(
+        LeadHandover.objects.filter(to_user=user, status=HandoverStatus.PENDING)
+        .select_related("case", "from_user", "from_organisation")
+        .order_by("proposed_at")
+    )
+
+
+def case_deputy(access: CaseAccess) -> TeamMember | None:
+    return next((m for m in case_team(access, include_former=False) if m.role == TeamRole.DEPUTY), None)
+
+
+def lead_stand_ins(case_ids, day=None) -> dict[int, object]:
+    """For the cases among ``case_ids`` whose lead is away on ``day`` (today), their deputy lead
+    (a user), who receives the lead's deadline notices meanwhile — two queries."""
+    from django.utils import timezone
+
+    from zaedno.accounts.models import Absence
+
+    ids = {int(c) for c in case_ids if c}
+    if not ids:
+        return {}
+    day = day or timezone.localdate()
+    away = Absence.objects.filter(starts_on__lte=day, ends_on__gte=day).values("user_id")
+    return {
+        m.case_id: m.user
+        for m in TeamMember.objects.filter(
+            case_id__in=ids, role=TeamRole.DEPUTY, left_at__isnull=True, user__is_active=True,
+            case__lead_id__in=away,
+        ).select_related("user")
+    }  # fmt: skip

@@ -15,6 +15,10 @@ urlpatterns = [
     path("<int:case_id>/team/add/", views.team_add, name="team_add"),
     path("<int:case_id>/team/search/", views.team_search, name="team_search"),
     path("<int:case_id>/team/<int:member_id>/remove/", views.team_remove, name="team_remove"),
+    path("<int:case_id>/lead/", views.case_lead, name="lead"),
+    path("<int:case_id>/lead/answer/", views.lead_answer, name="lead_answer"),
+    path("<int:case_id>/lead/withdraw/", views.lead_withdraw, name="lead_withdraw"),
+    path("<int:case_id>/deputy/", views.deputy, name="deputy"),
     path(
         "<int:case_id>/emergency/<int:grant_id>/review/",
         views.break_glass_review,

@@ -213,7 +213,7 @@ def child_edit(request, child_id):
 @require_GET
 def settlement_search(request):
     """htmx: settlements (EKATTE) matching a name or code, with their municipality; at most 20."""
-    query = request.GET.get("q", "").strip()
+    query = (request.GET.get("q") or request.GET.get("settlement_q") or "").strip()
     results = []
     if len(query) >= 2:
         if query.isdigit():

@@ -26,6 +26,8 @@ CASE_PANELS = [
 ]
 # (user, now) -> panel | None: sections of "my work" below the protocol steps.
 WORK_PANELS = [
+    "zaedno.signals.panels.work_panel",
+    "zaedno.cases.panels.work_panel",
     "zaedno.meetings.panels.work_panel",
     "zaedno.plans.panels.work_panel",
     "zaedno.referrals.panels.work_panel",
@@ -35,6 +37,7 @@ WORK_PANELS = [
 # (user, organisations: dict[id, Organisation], municipalities: dict[id, Municipality], now)
 # -> panel | None: sections of the compliance page.
 COMPLIANCE_PANELS = [
+    "zaedno.signals.panels.compliance_panel",
     "zaedno.meetings.panels.compliance_panel",
 ]
 

@@ -13,12 +13,12 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from zaedno.accounts.models import Profession, Role
+from zaedno.accounts.models import Membership, Profession, Role
 from zaedno.accounts.services import user_create
 from zaedno.audit.services import AuditContext
 from zaedno.cases.access import access_for
 from zaedno.cases.models import NoteSection, Sensitivity, SignalCategory
-from zaedno.cases.services import SignalData, case_note_add, case_open, team_member_add
+from zaedno.cases.services import case_note_add, team_member_add
 from zaedno.children.services import child_register
 from zaedno.organisations.models import OrganisationKind, Sector
 from zaedno.organisations.services import organisation_create
@@ -84,6 +84,8 @@ def build_world(*, with_case: bool = True) -> SimpleNamespace:
         is_staff=True,
         is_superuser=True,
     )
+    # ivanova is on intake duty in her department: told of each new signal, she may assign it.
+    Membership.objects.filter(user=w.ivanova, organisation=w.ozd).update(on_duty=True)
     if with_case:
         w.child = _child(w)
         w.case = open_case(w, w.child)
@@ -116,14 +118,20 @@ def _child(w):
 
 
 def open_case(
-    w, child, *, lead=None, org=None, description="Детето е съобщило за насилие вкъщи. ТАЙНО-СИГНАЛ"
-):
+    w, child, *, lead=None, org=None, description="Детето е съобщило за насилие вкъщи. ТАЙНО-СИГНАЛ",
+    category=None,
+):  # fmt: skip
+    """A case opened in one step by the organisation that received the signal by phone (the ОЗД
+    for violence; a school or a ЦОП may open a support case: pass ``category``)."""
+    from zaedno.signals.services import SignalInput, case_open_direct
+
     lead = lead or w.ivanova
-    return case_open(
+    return case_open_direct(
         ctx=ctx_for(lead), child=child, lead=lead, lead_organisation=org or w.ozd, municipality=w.vt,
-        signal=SignalData(
-            category=SignalCategory.VIOLENCE, source_sector=Sector.EDUCATION, reporter_name="Класен ръководител",
-            received_at=timezone.now() - dt.timedelta(hours=2), description=description, reporter_organisation=w.school,
+        signal=SignalInput(
+            category=category or SignalCategory.VIOLENCE, source_sector=Sector.EDUCATION, reporter_is_me=False,
+            reporter_name="Класен ръководител", received_at=timezone.now() - dt.timedelta(hours=2),
+            description=description, reporter_organisation=w.school,
         ),
     )  # fmt: skip
 

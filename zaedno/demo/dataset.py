@@ -27,7 +27,7 @@ import heapq
 import itertools
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from unittest import mock
 
 from django.apps import apps
@@ -37,7 +37,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from stdnum.bg import pnf as stdnum_pnf
 
-from zaedno.accounts.models import Profession, Role, User
+from zaedno.accounts.models import Membership, Profession, Role, User
 from zaedno.accounts.services import user_create
 from zaedno.audit.models import Channel
 from zaedno.audit.services import AuditContext
@@ -54,12 +54,10 @@ from zaedno.cases.models import (
     TeamRole,
 )
 from zaedno.cases.services import (
-    SignalData,
     break_glass_open,
     break_glass_review,
     case_change_status,
     case_note_add,
-    case_open,
     team_member_add,
     team_member_remove,
 )
@@ -72,7 +70,7 @@ from zaedno.demo.clock import Clock, back_dated
 from zaedno.demo.clock import _real_now as real_now
 from zaedno.notifications.models import Notification
 from zaedno.notifications.services import notifications_mark_read
-from zaedno.organisations.models import KIND_SECTOR, Organisation, OrganisationKind
+from zaedno.organisations.models import KIND_SECTOR, Coverage, Institution, Organisation, OrganisationKind
 from zaedno.organisations.services import organisation_create
 from zaedno.places.models import Municipality, Settlement
 from zaedno.protocols.calendar import deadline_for, is_working_day
@@ -88,6 +86,19 @@ from zaedno.protocols.models import CaseStep, ProtocolVersion, StepStatus
 from zaedno.protocols.queries import protocol_current
 from zaedno.protocols.scan import deadline_scan
 from zaedno.resources.demo import seed_resources
+from zaedno.resources.models import Service
+from zaedno.signals.choices import Decision, LearnedHow, ReporterKind
+from zaedno.signals.models import Signal
+from zaedno.signals.scan import signal_scan
+from zaedno.signals.services import (
+    SignalInput,
+    case_open_direct,
+    signal_assign,
+    signal_check,
+    signal_decide,
+    signal_link_child,
+    signal_record,
+)
 
 SEED = 20260101
 MARKER_USERNAME = "ivanova"  # present once the demo data set is loaded
@@ -120,6 +131,7 @@ ORGANISATIONS: list[OrgSpec] = [
     OrgSpec("dps_vt", "Детска педагогическа стая при ОДМВР Велико Търново", K.DPS, "VTR04", "ДПС при ОДМВР Велико Търново"),
     OrgSpec("mkb_vt", "Местна комисия за борба срещу противообществените прояви на малолетните и непълнолетните – Велико Търново", K.MKBPPMN, "VTR04", "МКБППМН Велико Търново"),
     OrgSpec("mun_vt", "Община Велико Търново", K.MUNICIPALITY, "VTR04", "Община Велико Търново", "пл. „Майка България“ 2"),
+    OrgSpec("dazd", "Държавна агенция за закрила на детето", K.DAZD, "SOF46", "ДАЗД", "ул. „Триадица“ 2, София"),
     OrgSpec("ngo_zd", "Сдружение „Заедно за децата“", K.NGO, "VTR04", "„Заедно за децата“"),
     OrgSpec("ngo_ch", "Фондация „Шанс за всяко дете“", K.NGO, "VTR04", "„Шанс за всяко дете“"),
     OrgSpec("youth_vt", "Младежки център Велико Търново", K.COMMUNITY, "VTR04", "Младежки център"),
@@ -247,6 +259,11 @@ LEADS: list[tuple[str, int]] = [
     ("atanasova", 11),
 ]
 SECOND_CASES = 4  # children who come back with a new case after the first was closed
+# On intake duty (дежурство) in the two departments; their heads assign the signals too.
+DUTY = ("ivanova", "atanasova")
+HEADS = {"ozd_vt": "nikolova", "ozd_go": "kirilova"}
+# A ЦОП may lead only a support case (the protocols' ``lead`` rules): these categories.
+SUPPORT = ("disability", "antisocial", "dropout", "parental_conflict", "other")
 
 # The protocol story (see ``_Loader.plan_protocols``): how often each lead does a step after its
 # deadline (the rest on time), the ages of the scripted cases, who provides social services.
@@ -301,6 +318,7 @@ class _Loader:
     def __init__(self, *, password: str, now: dt.datetime) -> None:
         self.rng = random.Random(SEED)
         self.prng = random.Random(SEED + 1)  # the protocol story's own, so the rest stays as it was
+        self.srng = random.Random(SEED + 2)  # the signals' own (the front door), likewise
         self.cutoff = now - dt.timedelta(hours=2)  # nothing happens later than this
         self.with_protocols = False
         self.versions: dict[int, ProtocolVersion] = {}
@@ -336,13 +354,25 @@ class _Loader:
 
     # -- reference: organisations and people ---------------------------------------------------
     def create_organisations(self) -> None:
-        municipalities = {m.code: m for m in Municipality.objects.filter(code__in=["VTR04", "VTR06"])}
+        codes = {spec.municipality for spec in ORGANISATIONS}
+        municipalities = {m.code: m for m in Municipality.objects.filter(code__in=codes)}
         for spec in ORGANISATIONS:
             self.orgs[spec.key] = organisation_create(
                 name=spec.name, short_name=spec.short_name, kind=spec.kind,
                 municipality=municipalities[spec.municipality], address=spec.address,
                 phone=names.phone(self.rng), email=f"office-{spec.key.replace('_', '-')}@example.org",
             )  # fmt: skip
+        # Where each receives signals (docs/signals.md): each ОЗД its municipality, the ДПС of the
+        # ОДМВР the oblast, ДАЗД the whole country.
+        oblast = municipalities["VTR04"].oblast
+        Coverage.objects.bulk_create(
+            [
+                Coverage(organisation=self.orgs["ozd_vt"], institution=Institution.OZD, municipality=municipalities["VTR04"]),
+                Coverage(organisation=self.orgs["ozd_go"], institution=Institution.OZD, municipality=municipalities["VTR06"]),
+                Coverage(organisation=self.orgs["dps_vt"], institution=Institution.POLICE, oblast=oblast),
+                Coverage(organisation=self.orgs["dazd"], institution=Institution.DAZD),
+            ]
+        )  # fmt: skip
 
     def create_people(self) -> None:
         for spec in PERSONAS + COLLEAGUES:
@@ -353,6 +383,8 @@ class _Loader:
                 organisation=self.orgs[spec.org], role=spec.role, is_staff=is_admin, is_superuser=is_admin,
             )  # fmt: skip
             self.org_of[spec.username] = spec.org
+        # On intake duty in each department: notified of every new signal, may assign it.
+        Membership.objects.filter(user__username__in=DUTY).update(on_duty=True)
         # One slow hash for everyone: the demo password is shared anyway.
         User.objects.filter(pk__in=[u.pk for u in self.users.values()]).update(
             password=make_password(self.password)
@@ -375,6 +407,7 @@ class _Loader:
         towns = {"VTR04": "10447", "VTR06": "16359"}
         no_egn = set(rng.sample(range(len(leads)), 3))
         scripts = self.script_cases(leads, cats)
+        self.support_for_cop(leads, cats, scripts)
         for i, (lead, category) in enumerate(zip(leads, cats, strict=True)):
             foreign = i == 0  # a child who fled the war in Ukraine, with an ЛНЧ
             if foreign:
@@ -410,6 +443,8 @@ class _Loader:
             if comes_back:
                 again = self.working_time((self.now - dt.timedelta(days=rng.uniform(20, 150))).date())
                 category = rng.choice(["violence", "dropout", "antisocial", "neglect"])
+                if self.org_of[lead] == "cop_vt" and category not in SUPPORT:
+                    category = "dropout"  # a ЦОП leads only a support case
                 self.plan_case(
                     child=child, lead=lead, category=category, code=code, opened=again, second=True
                 )
@@ -469,10 +504,7 @@ class _Loader:
         hours_before = rng.randint(1, 30)
         received = received or opened - dt.timedelta(hours=hours_before)
         state["received"] = received
-        if child["obj"] is None and not child.get("planned"):
-            child["planned"] = True
-            self.at(received - dt.timedelta(minutes=20), lambda: self.register(child, lead))
-        self.at(opened, lambda: self.open(state, child, received))
+        self.plan_signal(state, child, received, opened)
         # The team: the lead's first weeks.
         pools = _POOLS_GO if code == "VTR06" else _POOLS_VT
         age = (opened.date() - child["birth"]).days // 365
@@ -543,6 +575,71 @@ class _Loader:
         if len(chosen) >= 3 and rng.random() < 0.3:
             when = self.past(opened + dt.timedelta(seconds=span * rng.uniform(0.5, 0.9)))
             self.at(when, lambda: self.remove_member(state))
+
+    def support_for_cop(self, leads: list[str], cats: list[str], scripts: dict[int, str]) -> None:
+        """The ЦОП's cases are support cases (a ЦОП may not lead child protection): swap categories
+        with another case, never replace one, so every category is still there."""
+        for i, lead in enumerate(leads):
+            if self.org_of[lead] != "cop_vt" or cats[i] in SUPPORT:
+                continue
+            for j in range(1, len(leads)):
+                if j not in scripts and self.org_of[leads[j]] != "cop_vt" and cats[j] in SUPPORT:
+                    cats[i], cats[j] = cats[j], cats[i]
+                    break
+
+    def plan_signal(self, state: dict, child: dict, received: dt.datetime, opened: dt.datetime) -> None:
+        """The case's front door: the signal comes (a professional reports it, or the department
+        takes a call), the head or the duty worker assigns it, the lead checks it and opens the
+        case. A ЦОП records its own support case in one step. Drawn on ``srng``, so the rest of
+        the story keeps its draws."""
+        srng = self.srng
+        lead = state["lead"]
+        code = state["code"]
+        category = state["category"]
+        sector = srng.choice(SOURCE[category])
+        org_key = self._org_key_for_sector(sector, code, srng)
+        reporters = [u for u, o in self.org_of.items() if o == org_key and u != "admin"] if org_key else []
+        reporter = srng.choice(sorted(reporters)) if reporters else None
+        kind = ReporterKind.PROFESSIONAL
+        if sector == "community":
+            kind = srng.choices(
+                [ReporterKind.CITIZEN, ReporterKind.HELPLINE, ReporterKind.ANONYMOUS], weights=[7, 2, 1]
+            )[0]
+            reporter = None
+        age = max(0, (received.date() - child["birth"]).days // 365)
+        spec = {
+            "category": category, "sector": sector, "kind": kind, "reporter": reporter,
+            "org": self.orgs[org_key] if org_key else None,
+            "name": srng.choice(texts.REPORTERS[sector]) if kind != ReporterKind.ANONYMOUS else "",
+            "description": srng.choice(texts.SIGNALS[category]).format(name=child["first"]),
+            "occurred": srng.choice(texts.OCCURRED), "learned_how": srng.choice(list(LearnedHow.values)),
+            "age": min(17, age), "birth_known": srng.random() < 0.4,
+            "danger": category == "violence" and srng.random() < 0.15,
+            "check": srng.choice(texts.CHECK_ACTIONS), "findings": srng.choice(texts.CHECK_FINDINGS[category]),
+        }  # fmt: skip
+        state["signal_spec"] = spec
+        state["signal"] = None
+        if self.org_of[lead] == "cop_vt":
+            if child["obj"] is None and not child.get("planned"):
+                child["planned"] = True
+                self.at(opened - dt.timedelta(minutes=30), lambda: self.register(child, lead))
+            self.at(opened, lambda: self.open_directly(state, child, received))
+            return
+        head = HEADS[self.org_of[lead]]
+        self.at(received, lambda: self.report(state, child))
+        assign = received + min(dt.timedelta(minutes=srng.randint(5, 55)), (opened - received) / 3)
+        self.at(assign, lambda: self.assign(state, head))
+        if child["obj"] is None and not child.get("planned"):
+            child["planned"] = True
+            self.at(opened - dt.timedelta(minutes=25), lambda: self.register(child, lead))
+        self.at(opened, lambda: self.open(state, child, received))
+
+    def _org_key_for_sector(self, sector: str, code: str, rng) -> str | None:
+        keys = [
+            k for k, o in self.orgs.items()
+            if KIND_SECTOR[o.kind] == sector and o.municipality_id == code and o.kind not in (K.OZD, K.DAZD)
+        ]  # fmt: skip
+        return rng.choice(sorted(keys)) if keys else None
 
     def plan_break_glass(self) -> None:
         """georgieva, on duty at night, opens cases she is not in; one reviewed, one waiting."""
@@ -914,33 +1011,76 @@ class _Loader:
             )  # fmt: skip
         child["obj"] = obj
 
+    def _signal_input(self, state: dict, child: dict, received: dt.datetime) -> tuple[SignalInput, str]:
+        """What the reporter says, and who records it: the reporting professional, or the lead when
+        it came by phone (a professional without Zaedno, a citizen, 116 111)."""
+        spec = state["signal_spec"]
+        reporter = spec["reporter"]
+        by = reporter or state["lead"]
+        data = SignalInput(
+            category=spec["category"], description=spec["description"], received_at=received,
+            occurred=spec["occurred"], learned_how=spec["learned_how"], immediate_danger=spec["danger"],
+            urgency="crisis" if spec["danger"] else "routine",
+            child_first_name=child["first"], child_middle_name=child["middle"] if spec["birth_known"] else "",
+            child_last_name=child["last"], child_birth_date=child["birth"] if spec["birth_known"] else None,
+            child_age=None if spec["birth_known"] else spec["age"], child_sex=child["sex"],
+            child_settlement=child["settlement"],
+            reporter_kind=spec["kind"], reporter_is_me=reporter is not None,
+            reporter_name=spec["name"], reporter_organisation=self.orgs[self.org_of[reporter]] if reporter else spec["org"],
+            source_sector=spec["sector"] if spec["kind"] == ReporterKind.PROFESSIONAL else "",
+        )  # fmt: skip
+        return data, by
+
+    def report(self, state: dict, child: dict) -> None:
+        """The signal comes: routed to the department (and the police, ДАЗД) as it is recorded."""
+        data, by = self._signal_input(state, child, self.clock.now())
+        own = None if state["signal_spec"]["reporter"] else self.orgs[self.org_of[state["lead"]]]
+        state["signal"] = signal_record(ctx=self.ctx(by), data=data, recipient=own).pk
+
+    def assign(self, state: dict, head: str) -> None:
+        signal = Signal.objects.get(pk=state["signal"])
+        signal_assign(ctx=self.ctx(head), signal=signal, assignee=self.users[state["lead"]])
+
     def open(self, state: dict, child: dict, received: dt.datetime) -> None:
-        rng = self.rng
-        category = state["category"]
-        sector = rng.choice(SOURCE[category])
+        """The lead checks the signal (unless the story holds the check) and opens the case."""
         lead = state["lead"]
-        reporter_org = self._org_for_sector(sector, state["code"])
-        description = rng.choice(texts.SIGNALS[category]).format(name=child["first"])
-        case = case_open(
-            ctx=self.ctx(lead), child=child["obj"], lead=self.users[lead],
-            lead_organisation=self.orgs[self.org_of[lead]], municipality=self.orgs[self.org_of[lead]].municipality,
-            summary=description.split(";")[0].split(".")[0] + ".",
-            signal=SignalData(
-                category=category, source_sector=sector, reporter_name=rng.choice(texts.REPORTERS[sector]),
-                received_at=received, description=description, reporter_organisation=reporter_org,
-            ),
+        spec = state["signal_spec"]
+        signal = Signal.objects.get(pk=state["signal"])
+        ctx = self.ctx(lead)
+        if "signal_checked" not in state.get("hold", ()):
+            now = self.clock.now()
+            checked = max(
+                received + dt.timedelta(minutes=10), now - dt.timedelta(minutes=self.srng.randint(10, 50))
+            )
+            signal = signal_check(
+                ctx=ctx,
+                signal=signal,
+                actions=spec["check"],
+                findings=spec["findings"],
+                checked_at=min(checked, now),
+            )
+        signal = signal_link_child(ctx=ctx, signal=signal, child=child["obj"])
+        decided = signal_decide(
+            ctx=ctx, signal=signal, decision=Decision.OPEN_CASE, lead=self.users[lead], add_reporter=False,
+            summary=spec["description"].split(";")[0].split(".")[0] + ".",
+        )  # fmt: skip
+        state["case"] = decided.case_id
+        state["members"][lead] = S.SENSITIVE
+        self.progress(state)
+
+    def open_directly(self, state: dict, child: dict, received: dt.datetime) -> None:
+        """A ЦОП opens its own support case: the signal and the decision in one step."""
+        lead = state["lead"]
+        data, _by = self._signal_input(state, child, received)
+        data = replace(data, reporter_is_me=False, reporter_name=data.reporter_name or "Майката")
+        org = self.orgs[self.org_of[lead]]
+        case = case_open_direct(
+            ctx=self.ctx(lead), child=child["obj"], signal=data, lead=self.users[lead], lead_organisation=org,
+            municipality=org.municipality, summary=data.description.split(";")[0].split(".")[0] + ".",
         )  # fmt: skip
         state["case"] = case.pk
         state["members"][lead] = S.SENSITIVE
         self.progress(state)
-
-    def _org_for_sector(self, sector: str, code: str) -> Organisation | None:
-        keys = [
-            k
-            for k, o in self.orgs.items()
-            if KIND_SECTOR[o.kind] == sector and o.municipality_id == code and o.kind != K.OZD
-        ]
-        return self.orgs[self.rng.choice(sorted(keys))] if keys else None
 
     def _access(self, state: dict, username: str):
         return access_for(self.users[username], Case.objects.get(pk=state["case"]))
@@ -1020,6 +1160,156 @@ class _Loader:
 
             self.at(self.past(self.clock.now() + dt.timedelta(hours=10)), do_review)
 
+    # -- the intake queue today ----------------------------------------------------------------
+    def intake_story(self) -> None:
+        """Signals of the last days, in every state: some waiting in the departments' queues (one
+        from petrov about a boy beaten at home, a request of the child commission, one overdue),
+        assigned, checked, one decided "no case" with a community service, one attached to the
+        open case of one of ivanova's children. Runs after the resource map exists."""
+        srng = random.Random(SEED + 3)
+        now = self.now
+        cop_service = (
+            Service.objects.filter(organisation=self.orgs["cop_vt"], is_active=True).order_by("pk").first()
+        )
+        vt = Settlement.objects.get(ekatte="10447")
+        go = Settlement.objects.get(ekatte="16359")
+        open_mine = [
+            st for st in self.states
+            if st["lead"] == "ivanova" and st["case"] and not st["script"]
+            and Case.objects.filter(pk=st["case"], status=CaseStatus.OPEN).exists()
+        ]  # fmt: skip
+
+        def child_of(sex: str, age: int) -> dict:
+            fam = names.family(srng, sex)
+            return {
+                "first": fam.first_name,
+                "middle": fam.middle_name,
+                "last": fam.last_name,
+                "sex": sex,
+                "age": age,
+            }
+
+        def record(when, by, category, text, *, child=None, registered=None, settlement=vt, kind=ReporterKind.PROFESSIONAL,
+                   me=True, name="", org=None, danger=False, urgency="routine", signal_kind="report", own=None):  # fmt: skip
+            self.clock.at = when
+            child = child or {}
+            data = SignalInput(
+                kind=signal_kind, category=category, description=text, received_at=when, urgency=urgency,
+                immediate_danger=danger, occurred=srng.choice(texts.OCCURRED), child=None,
+                child_first_name=child.get("first", registered.child.first_name if registered else ""),
+                child_last_name=child.get("last", registered.child.last_name if registered else ""),
+                child_age=child.get("age"), child_sex=child.get("sex", ""), child_settlement=settlement,
+                reporter_kind=kind, reporter_is_me=me, reporter_name=name, reporter_organisation=org,
+            )  # fmt: skip
+            return signal_record(ctx=self.ctx(by), data=data, recipient=own)
+
+        def at(when, fn):
+            self.clock.at = when
+            return fn()
+
+        ozd_vt = self.orgs["ozd_vt"]
+        # Waiting, not yet assigned: petrov's signal of this morning — the story of docs/signals.md.
+        boy = child_of("m", 14)
+        record(
+            now - dt.timedelta(minutes=35), "petrov", "violence",
+            f"{boy['first']} (8 клас) сподели в кабинета ми, че пастрокът го бие с колан, когато е пил; "
+            "има синини по гърба. Страхува се да се прибере довечера. Майката не знае, че е споделил.",
+            child=boy, urgency="urgent",
+        )  # fmt: skip
+        # The child commission asks for an intersectoral team: waiting since yesterday, overdue.
+        girl = child_of("f", 13)
+        record(
+            now - dt.timedelta(hours=29), "todorov", "dropout",
+            f"Комисията за детето разгледа случая на {girl['first']}: не ходи на училище от ноември, семейството "
+            "е в конфликт с училището. Молим ОЗД да свика междусекторен екип.",
+            child=girl, signal_kind="commission_request", org=self.orgs["mun_vt"],
+        )  # fmt: skip
+        # Assigned to ivanova, to be checked this week.
+        small = child_of("f", 3)
+        s3 = record(
+            now - dt.timedelta(hours=20), "dimitrova", "neglect",
+            f"{small['first']} (3 г.) не е ваксинирана, пропусна два профилактични прегледа; при посещението "
+            "детето беше с непролекувана инфекция и неподходящо облечено.", child=small,
+        )  # fmt: skip
+        at(
+            now - dt.timedelta(hours=19),
+            lambda: signal_assign(ctx=self.ctx("nikolova"), signal=s3, assignee=self.users["ivanova"]),
+        )
+        # A neighbour's call taken by ivanova on duty: a toddler alone at home; checked, to decide.
+        toddler = child_of("m", 2)
+        s4 = record(
+            now - dt.timedelta(hours=3), "ivanova", "neglect",
+            "Съседка се обади: двегодишно дете плаче само в апартамента от сутринта, майката не отговаря.",
+            child=toddler, kind=ReporterKind.CITIZEN, me=False, name="Съседка от входа", danger=True,
+            urgency="crisis", own=ozd_vt,
+        )  # fmt: skip
+        at(now - dt.timedelta(hours=3) + dt.timedelta(minutes=4),
+           lambda: signal_assign(ctx=self.ctx("ivanova"), signal=s4, assignee=self.users["ivanova"]))  # fmt: skip
+        at(now - dt.timedelta(hours=2), lambda: signal_check(
+            ctx=self.ctx("ivanova"), signal=s4, checked_at=now - dt.timedelta(hours=2),
+            actions="Посещение на адреса с полицията; разговор с майката, която се върна в 11 ч.",
+            findings="Майката е оставила детето за четири часа, за да работи; няма кой да го гледа. Детето е добре.",
+        ))  # fmt: skip
+        # A helpline call with marinov: his check is overdue.
+        s5 = record(
+            now - dt.timedelta(days=2, hours=3), "marinov", "violence",
+            "Сигнал от 116 111: момиче на 12 години се обажда, че баща ѝ бие майка ѝ пред нея.",
+            child=child_of("f", 12), kind=ReporterKind.HELPLINE, me=False, own=ozd_vt,
+        )  # fmt: skip
+        at(
+            now - dt.timedelta(days=2, hours=2),
+            lambda: signal_assign(ctx=self.ctx("nikolova"), signal=s5, assignee=self.users["marinov"]),
+        )
+        # Decided "no case": a parental conflict, with the ЦОП's service suggested.
+        s6 = record(
+            now - dt.timedelta(days=6), "koleva", "parental_conflict",
+            "Родителите се разделят и спорят за детето пред него; момчето е тревожно и плаче в групата.",
+            child=child_of("m", 7),
+        )  # fmt: skip
+        at(now - dt.timedelta(days=6) + dt.timedelta(hours=1),
+           lambda: signal_assign(ctx=self.ctx("nikolova"), signal=s6, assignee=self.users["ivanova"]))  # fmt: skip
+        at(now - dt.timedelta(days=5), lambda: signal_check(
+            ctx=self.ctx("ivanova"), signal=s6, checked_at=now - dt.timedelta(days=5),
+            actions="Разговор с двамата родители поотделно; разговор с учителката.",
+            findings="Няма риск за детето по смисъла на закона; родителите имат нужда от подкрепа в раздялата.",
+        ))  # fmt: skip
+        at(now - dt.timedelta(days=5) + dt.timedelta(hours=2), lambda: signal_decide(
+            ctx=self.ctx("ivanova"), signal=s6, decision=Decision.NO_CASE, service=cop_service,
+            reason="Няма данни за риск; семейството е насочено към консултиране за родители в ЦОП.",
+            reporter_note="Сигналът е проверен; семейството получава подкрепа в общността.",
+        ))  # fmt: skip
+        # Attached: the police report a child whose case ivanova leads.
+        if open_mine:
+            st = srng.choice(open_mine)
+            case = Case.objects.select_related("child").get(pk=st["case"])
+            s7 = record(
+                now - dt.timedelta(days=8), "georgieva", "antisocial",
+                f"{case.child.first_name} е задържан снощи с по-големи младежи при кражба от магазин; "
+                "родителите са уведомени.", registered=case, settlement=case.child.settlement,
+            )  # fmt: skip
+            at(now - dt.timedelta(days=8) + dt.timedelta(minutes=40),
+               lambda: signal_assign(ctx=self.ctx("ivanova"), signal=s7, assignee=self.users["ivanova"]))  # fmt: skip
+            at(now - dt.timedelta(days=7, hours=20), lambda: signal_check(
+                ctx=self.ctx("ivanova"), signal=s7, checked_at=now - dt.timedelta(days=7, hours=20),
+                actions="Справка с ДПС и с класния ръководител; разговор с детето.",
+                findings="Новият сигнал е част от вече известните трудности; работим по него в открития случай.",
+            ))  # fmt: skip
+            at(
+                now - dt.timedelta(days=7, hours=19),
+                lambda: signal_link_child(ctx=self.ctx("ivanova"), signal=s7, child=case.child),
+            )
+            at(now - dt.timedelta(days=7, hours=18), lambda: signal_decide(
+                ctx=self.ctx("ivanova"), signal=s7, decision=Decision.ATTACH, case=case,
+            ))  # fmt: skip
+        # Горна Оряховица: a school's signal in atanasova's department, waiting.
+        record(
+            now - dt.timedelta(hours=5), "angelova", "dropout",
+            "Ученикът не е идвал на училище три седмици; по телефона майката казва, че е болен, но не носи бележка.",
+            child=child_of("m", 11), settlement=go,
+        )  # fmt: skip
+        # What the worker's scan would have sent by now: the overdue terms, to the heads.
+        signal_scan(now - dt.timedelta(minutes=1))
+
     # -- running -------------------------------------------------------------------------------
     def run(self) -> None:
         self.create_organisations()
@@ -1049,6 +1339,9 @@ def demo_load(*, password: str) -> DemoSummary:
         loader.run()
         # The resource map of the oblast, on the demo's own organisations (after they exist).
         seed_resources(now=loader.now)
+        # Today's intake queue (a "no case" decision suggests a service of the map).
+        with back_dated(loader.clock), defaults_follow(loader.clock):
+            loader.intake_story()
     cases = Case.objects.filter(lead__in=loader.users.values())
     by_status = {s: cases.filter(status=s).count() for s in CaseStatus.values}
     return DemoSummary(

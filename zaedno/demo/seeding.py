@@ -45,7 +45,6 @@ from zaedno.cases.models import (
     CaseNote,
     CaseStatus,
     NoteSection,
-    Signal,
     SignalCategory,
     TeamMember,
     TeamRole,
@@ -58,7 +57,6 @@ from zaedno.cases.services import (
     MSG_MEMBER_LEFT,
     MSG_NOTE,
     MSG_OPENED,
-    MSG_SIGNAL,
     STATUS_MESSAGES,
     next_case_number,
 )
@@ -89,6 +87,15 @@ from zaedno.protocols.models import (
 )
 from zaedno.protocols.services import protocol_sync
 from zaedno.protocols.vocabulary import ARTEFACT_EVENTS, OWNER_ORGANISATION_KINDS, STEP_DONE
+from zaedno.signals.choices import Decision, ReporterKind, SignalStatus
+from zaedno.signals.models import RouteStatus, Signal, SignalRoute
+from zaedno.signals.services import MSG_TIMELINE_SIGNAL
+
+# Categories only the Child Protection Department leads (protocols' ``lead`` rules): a ЦОП leads
+# only support cases.
+PROTECTION = {"violence", "neglect", "minor_pregnancy"}
+# Share of children with a signal still in the department's queue (received in the last days).
+OPEN_SIGNAL_SHARE = 0.02
 
 K = OrganisationKind
 DAY = 86400.0
@@ -323,6 +330,10 @@ class Seeder:
                 Pro(m.user_id, m.organisation_id, m.organisation.kind, str(m.user), str(m.organisation))
             )
         self.leads = self.pros[K.OZD]
+        self.zone = ZoneInfo(settings.TIME_ZONE)
+        self.signal_serials: dict[str, int] = {}
+        police = self.pros.get(K.DPS) or self.pros.get(K.POLICE) or []
+        self.police_org = police[0].org_id if police else None
         self.orgs_by_sector: dict[str, list[int]] = defaultdict(list)
         for org, _ in wanted:
             if org.kind != K.OZD:
@@ -388,7 +399,7 @@ class Seeder:
     def prepare_words(self) -> None:
         """Timeline summaries in the services' own words, in the site's language."""
         with translation.override(settings.LANGUAGE_CODE):
-            self.w_signal = gettext(MSG_SIGNAL)
+            self.w_signal = gettext(MSG_TIMELINE_SIGNAL)
             self.w_opened = gettext(MSG_OPENED)
             self.w_lead = gettext(MSG_LEAD_JOINED)
             self.w_joined = gettext(MSG_MEMBER_JOINED)
@@ -487,8 +498,8 @@ class Seeder:
                 age = (opened - self.births[i]) / YEAR
                 category = self._category(rng, age, child.sex)
                 lead = self.leads[rng.randrange(len(self.leads))] if k == 0 else case_meta[-1][2]
-                if k == 0 and self.pros[K.COP] and rng.random() < 0.08:
-                    lead = rng.choice(self.pros[K.COP])  # a ЦОП leads some cases
+                if k == 0 and self.pros[K.COP] and rng.random() < 0.08 and category not in PROTECTION:
+                    lead = rng.choice(self.pros[K.COP])  # a ЦОП leads some support cases
                 plan = self._case_plan(rng, opened, now, age, category, lead,
                                        closed_before=times[k + 1] if k + 1 < len(times) else None)  # fmt: skip
                 plan["second"] = k > 0
@@ -515,6 +526,7 @@ class Seeder:
         Case.objects.bulk_create(cases)
 
         signals: list[Signal] = []
+        routes: list[tuple[int, str, int | None, dt.datetime]] = []  # (signal index, institution, org, at)
         team: list[TeamMember] = []
         notes: list[CaseNote] = []
         timeline: list[TimelineEntry] = []
@@ -522,11 +534,19 @@ class Seeder:
         for idx, category, lead, plan, _child in case_meta:
             case = cases[idx]
             received, members = self._case_rows(
-                rng, case, category, lead, plan, signals, team, notes, timeline
+                rng, case, category, lead, plan, signals, team, notes, timeline, routes
             )
             changes = [(self._dt(when), status) for when, status in plan["changes"]]
             self.protocols.case(steps_rng, case, category, lead, members, received, changes, plan["second"])
-        Signal.objects.bulk_create(signals)
+        self._open_signals(random.Random(f"{self.seed}-intake-{index}"), children, signals, routes)
+        Signal.objects.bulk_create(signals, batch_size=2000)
+        SignalRoute.objects.bulk_create(
+            [
+                SignalRoute(signal=signals[i], institution=inst, organisation_id=org, status=RouteStatus.NOTIFIED, at=at)
+                for i, inst, org, at in routes
+            ],
+            batch_size=5000,
+        )  # fmt: skip
         TeamMember.objects.bulk_create(team)
         CaseNote.objects.bulk_create(notes)
         TimelineEntry.objects.bulk_create(timeline)
@@ -549,6 +569,7 @@ class Seeder:
         counts = self.result.rows
         for model, rows in (
             ("children", children), ("relatives", relatives), ("cases", cases), ("signals", signals),
+            ("signal routes", routes),
             ("team members", team), ("notes", notes), ("timeline entries", timeline), ("audit events", events),
         ):  # fmt: skip
             counts[model] = counts.get(model, 0) + len(rows)
@@ -639,8 +660,23 @@ class Seeder:
             "final": (status, closed_at, reason, 1 + len(changes)),
         }
 
+    def _signal_number(self, received: dt.datetime) -> str:
+        """The next number of the municipality's series of signals for the year."""
+        year = received.astimezone(self.zone).year
+        prefix = f"S-{self.municipality.code}-{year}-"
+        if prefix not in self.signal_serials:
+            last = (
+                Signal.objects.filter(number__startswith=prefix)
+                .order_by("-number")
+                .values_list("number", flat=True)
+                .first()
+            )
+            self.signal_serials[prefix] = int(last.rsplit("-", 1)[1]) if last else 0
+        self.signal_serials[prefix] += 1
+        return f"{prefix}{self.signal_serials[prefix]:05d}"
+
     def _case_rows(
-        self, rng, case: Case, category, lead: Pro, plan, signals, team, notes, timeline
+        self, rng, case: Case, category, lead: Pro, plan, signals, team, notes, timeline, routes
     ) -> tuple[dt.datetime, list[tuple[Pro, dt.datetime, dt.datetime | None]]]:
         """The case's rows; returns when the signal came and the team [(pro, joined, left)], lead first."""
         opened = case.opened_at
@@ -648,13 +684,30 @@ class Seeder:
         reporter = rng.choice(texts.REPORTERS[sector])
         orgs = self.orgs_by_sector.get(sector)
         received = opened - dt.timedelta(hours=rng.uniform(1, 30))
+        child = case.child
+        number = self._signal_number(received)
         signals.append(
             Signal(
-                case=case, category=category, source_sector=sector, reporter_name=reporter,
-                reporter_organisation_id=rng.choice(orgs) if orgs else None, received_at=received,
-                description=plan["description"], received_by_id=lead.user_id,
+                number=number, category=category, description=plan["description"], child=child,
+                child_first_name=child.first_name, child_middle_name=child.middle_name,
+                child_last_name=child.last_name, child_birth_date=child.birth_date, child_sex=child.sex,
+                child_settlement_id=child.settlement_id,
+                reporter_kind=ReporterKind.CITIZEN if sector == "community" else ReporterKind.PROFESSIONAL,
+                reporter_name=reporter, reporter_organisation_id=rng.choice(orgs) if orgs else None,
+                source_sector=sector, recorded_by_id=lead.user_id, received_at=received, recorded_at=received,
+                recipient_id=lead.org_id, municipality=self.municipality, status=SignalStatus.DECIDED,
+                assigned_to_id=lead.user_id, assigned_at=received + (opened - received) * 0.2,
+                checked_at=received + (opened - received) * 0.8, checked_by_id=lead.user_id,
+                check_actions="Разговор с детето и родителите.", check_findings="Рискът е потвърден.",
+                decision=Decision.OPEN_CASE, decided_at=opened, decided_by_id=lead.user_id, case=case,
+                informed_at=received,
             )
         )  # fmt: skip
+        index = len(signals) - 1
+        if lead.kind == K.OZD:
+            routes.append((index, "ozd", lead.org_id, received))
+        if category == "violence" and self.police_org:
+            routes.append((index, "police", self.police_org, received))
         add = timeline.append
         add(
             TimelineEntry(
@@ -662,9 +715,9 @@ class Seeder:
                 kind=TimelineKind.SIGNAL,
                 actor_id=lead.user_id,
                 at=received,
-                summary=(self.w_signal % {"category": self.w_category[category], "reporter": reporter})[:300],
-                message=MSG_SIGNAL,
-                params={"category": category, "reporter": reporter},
+                summary=(self.w_signal % {"category": self.w_category[category], "number": number})[:300],
+                message=MSG_TIMELINE_SIGNAL,
+                params={"category": category, "number": number},
             )
         )
         add(
@@ -729,6 +782,56 @@ class Seeder:
                               summary=(self.w_status[status] % {"reason": reason[:200]})[:300],
                               message=STATUS_MESSAGES[status], params={"reason": reason[:200]}))  # fmt: skip
         return received, members
+
+    def _open_signals(self, rng, children: list[Child], signals: list[Signal], routes) -> None:
+        """Signals still in the departments' queues: received in the last days, some assigned, some
+        checked; about children the department has not yet found among the registered."""
+        now = self.now
+        departments = sorted({p.org_id for p in self.leads})
+        if not departments:
+            return
+        workers: dict[int, list[int]] = defaultdict(list)
+        for p in self.leads:
+            workers[p.org_id].append(p.user_id)
+        reporters = [p for kind in (K.SCHOOL, K.GP, K.DPS, K.COP) for p in self.pros.get(kind, [])]
+        cats, weights = zip(*CATEGORY_WEIGHTS.items(), strict=True)
+        for child in children:
+            if rng.random() >= OPEN_SIGNAL_SHARE:
+                continue
+            received = now - dt.timedelta(hours=rng.uniform(0.2, 24 * 12))
+            category = rng.choices(cats, weights=weights)[0]
+            org = departments[rng.randrange(len(departments))]
+            reporter = reporters[rng.randrange(len(reporters))] if reporters else None
+            danger = rng.random() < 0.05
+            state = rng.random()
+            assigned = state < 0.7
+            checked = assigned and state < 0.35
+            hours = 1 if (danger or category == "violence") else 24
+            signals.append(
+                Signal(
+                    number=self._signal_number(received), category=category, urgency="urgent" if danger else "routine",
+                    immediate_danger=danger, description=rng.choice(texts.SIGNALS[category]).format(name=child.first_name),
+                    child_first_name=child.first_name, child_last_name=child.last_name,
+                    child_age=max(0, min(17, int((now.date() - child.birth_date).days // 365))),
+                    child_settlement_id=child.settlement_id,
+                    reporter_kind=ReporterKind.PROFESSIONAL if reporter else ReporterKind.CITIZEN,
+                    reporter_name=reporter.name if reporter else "Съсед", reporter_user_id=reporter.user_id if reporter else None,
+                    reporter_organisation_id=reporter.org_id if reporter else None,
+                    source_sector=KIND_SECTOR[reporter.kind] if reporter else "",
+                    recorded_by_id=reporter.user_id if reporter else workers[org][0], received_at=received,
+                    recorded_at=received, recipient_id=org, municipality=self.municipality,
+                    status=SignalStatus.CHECKING if assigned else SignalStatus.RECEIVED,
+                    assign_due_at=received + dt.timedelta(hours=hours), check_due_at=received + dt.timedelta(days=1 if hours == 1 else 7),
+                    informed_at=received,
+                    assigned_to_id=rng.choice(workers[org]) if assigned else None,
+                    assigned_at=received + dt.timedelta(minutes=rng.uniform(5, 90)) if assigned else None,
+                    checked_at=received + dt.timedelta(hours=rng.uniform(1, 20)) if checked else None,
+                    check_actions="Посещение в дома." if checked else "", check_findings="Проверката продължава." if checked else "",
+                )
+            )  # fmt: skip
+            routes.append((len(signals) - 1, "ozd", org, received))
+            if (category == "violence" or danger) and self.police_org:
+                routes.append((len(signals) - 1, "police", self.police_org, received))
 
     # -- all of it -----------------------------------------------------------------------------
     def run(self) -> SeedResult:
@@ -893,8 +996,10 @@ class ProtocolSeeder:
             heapq.heappush(heap, (t, next(order), kind, obj))
 
         def open_step(st: SimStep, t: dt.datetime, deadline: dict) -> None:
-            due = deadline_for(t, deadline)
-            span = due - t
+            # In UTC: two datetimes with the same zone subtract by the wall clock, which across the
+            # change to winter time is an hour off the engine's real span.
+            due = deadline_for(t, deadline).astimezone(dt.UTC)
+            span = due - t.astimezone(dt.UTC)
             lead_time, delay = margins.get(span) or margins.setdefault(
                 span, (reminder_lead(span), escalation_delay(span))
             )

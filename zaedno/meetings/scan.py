@@ -125,12 +125,18 @@ def _who(decision: Decision) -> str:
 
 
 def _notifications(phase: str, decisions: list[Decision], now: dt.datetime) -> list[Notification]:
+    from zaedno.cases.queries import lead_stand_ins
+
+    # While a case lead is away, the case's deputy lead receives the lead's notices too.
+    deputies = lead_stand_ins({d.case_id for d in decisions}, timezone.localdate(now))
     out: list[Notification] = []
     with translation.override(settings.LANGUAGE_CODE):
         for d in decisions:
             case = d.case
             owner = d.responsible_user or case.lead
             recipients = [owner] if phase == "remind" else [owner, case.lead]
+            if case.pk in deputies and any(u is not None and u.pk == case.lead_id for u in recipients):
+                recipients.append(deputies[case.pk])
             params = {
                 "due": d.due_on.strftime("%d.%m.%Y"),
                 "number": case.number,

@@ -39,3 +39,17 @@ def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+def office_email_send(
+    *, address: str, title: str, params: dict | None = None, body: str = "", path: str = ""
+) -> None:
+    """E-mail an organisation's office address after commit (messages as for ``notification_send``)."""
+    if not address:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = gettext(title) % params if params else gettext(title)
+        message = (gettext(body) % params if params else gettext(body)) if body else ""
+    from zaedno.notifications.tasks import office_email
+
+    transaction.on_commit(partial(office_email.enqueue, address, subject[:200], message, path))

@@ -1,10 +1,19 @@
 from django.contrib import admin
 
-from zaedno.organisations.models import Organisation
+from zaedno.organisations.models import Coverage, Organisation
+
+
+class CoverageInline(admin.TabularInline):
+    """Where the organisation receives signals as ОЗД, police or ДАЗД (docs/signals.md)."""
+
+    model = Coverage
+    extra = 0
+    autocomplete_fields = ["municipality"]
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    inlines = [CoverageInline]
     list_display = ["name", "kind", "sector", "municipality", "is_active"]
     list_filter = ["sector", "kind", "is_active"]
     list_select_related = ["municipality"]

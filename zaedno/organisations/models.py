@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zaedno.places.models import Municipality
+from zaedno.places.models import Municipality, Oblast
 
 
 class Sector(models.TextChoices):
@@ -22,6 +22,7 @@ class OrganisationKind(models.TextChoices):
     """Kinds of organisation, each in one sector (see ``KIND_SECTOR``)."""
 
     OZD = "ozd", _("Child Protection Department (ОЗД/ДСП)")
+    DAZD = "dazd", _("State Agency for Child Protection (ДАЗД)")
     SOCIAL_SERVICE = "social_service", _("Social service provider")
     COP = "cop", _("Community Support Centre (ЦОП)")
     CSRI = "csri", _("Centre for Social Rehabilitation and Integration (ЦСРИ)")
@@ -40,6 +41,7 @@ class OrganisationKind(models.TextChoices):
 
 KIND_SECTOR: dict[str, str] = {
     OrganisationKind.OZD: Sector.SOCIAL,
+    OrganisationKind.DAZD: Sector.SOCIAL,
     OrganisationKind.SOCIAL_SERVICE: Sector.SOCIAL,
     OrganisationKind.COP: Sector.SOCIAL,
     OrganisationKind.CSRI: Sector.SOCIAL,
@@ -87,3 +89,68 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+
+class Institution(models.TextChoices):
+    """The institutions a signal about a child is routed to (see ``Coverage``)."""
+
+    OZD = "ozd", _("Child Protection Department (ОЗД)")
+    POLICE = "police", _("Police")
+    DAZD = "dazd", _("State Agency for Child Protection (ДАЗД)")
+
+
+# The kinds of organisation that can act as each institution, in the order tried when no
+# coverage row names one (see ``organisations.queries.covering``).
+INSTITUTION_KINDS: dict[str, tuple[str, ...]] = {
+    Institution.OZD: (OrganisationKind.OZD,),
+    Institution.POLICE: (OrganisationKind.DPS, OrganisationKind.POLICE),
+    Institution.DAZD: (OrganisationKind.DAZD,),
+}
+
+
+class Coverage(models.Model):
+    """Which organisation receives signals as one institution for a place (обслужвана територия).
+
+    A Social Assistance Directorate's ОЗД may cover several small municipalities; the ДПС of an
+    ОДМВР covers its oblast; ДАЗД the whole country. A row names a municipality, an oblast, or
+    neither (the whole country); the most specific row wins.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="coverage", verbose_name=_("organisation")
+    )
+    institution = models.CharField(_("as"), max_length=10, choices=Institution.choices)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("municipality"),
+    )  # fmt: skip
+    oblast = models.ForeignKey(
+        Oblast, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("oblast")
+    )
+
+    class Meta:
+        verbose_name = _("coverage")
+        verbose_name_plural = _("coverage")
+        ordering = ["institution", "municipality_id", "oblast_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(institution__in=[i.value for i in Institution]), name="coverage_institution_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(municipality__isnull=True) | models.Q(oblast__isnull=True),
+                name="coverage_one_scope",
+            ),
+            # One department receives the signals of a municipality: the queue must be one.
+            models.UniqueConstraint(
+                fields=["municipality"], condition=models.Q(institution="ozd", municipality__isnull=False),
+                name="coverage_one_ozd_per_municipality",
+            ),
+        ]  # fmt: skip
+        indexes = [
+            models.Index(fields=["institution", "municipality"]),
+            models.Index(fields=["institution", "oblast"]),
+        ]
+
+    def __str__(self) -> str:
+        where = self.municipality or self.oblast or _("the whole country")
+        return f"{self.organisation} — {self.get_institution_display()} — {where}"

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from zaedno.cases.models import Case, Signal, TeamMember
+from zaedno.cases.models import Case, TeamMember
 from zaedno.profiles.criteria import Criteria, Criterion
 from zaedno.profiles.models import Indicator
+from zaedno.signals.models import Signal
 
 
 def moves_in_last_12_months(case: Case) -> int:

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from zaedno.audit.services import AuditContext, audit_record
-from zaedno.cases.models import Case, Sensitivity, Signal, TeamMember, TimelineKind
+from zaedno.cases.models import Case, Sensitivity, TeamMember, TimelineKind
 from zaedno.protocols.calendar import deadline_for
 from zaedno.protocols.models import (
     CaseArtefact,
@@ -136,12 +136,19 @@ def step_title(step: CaseStep, language: str | None = None) -> str:
 # --- conditions and owners -----------------------------------------------------------------------
 
 
-def case_facts(case: Case) -> dict[str, set[str]]:
-    """What the ``applies_when`` conditions are tested against."""
-    return {
-        "signal_category": set(Signal.objects.filter(case=case).values_list("category", flat=True)),
-        "municipality": {case.municipality_id},
-    }
+def case_facts(case: Case) -> dict[str, set]:
+    """What the ``applies_when`` conditions are tested against: the case's signals and place."""
+    from zaedno.signals.models import Signal  # signals build on cases and protocols
+
+    facts: dict[str, set] = {"signal_category": set(), "urgency": set(), "immediate_danger": set()}
+    for category, urgency, danger in Signal.objects.filter(case=case).values_list(
+        "category", "urgency", "immediate_danger"
+    ):
+        facts["signal_category"].add(category)
+        facts["urgency"].add(urgency)
+        facts["immediate_danger"].add(danger)
+    facts["municipality"] = {case.municipality_id}
+    return facts
 
 
 def applies(conditions: dict | None, facts: dict[str, set[str]]) -> bool:
@@ -159,23 +166,23 @@ def resolve_owner(case: Case, role: str, team: list[TeamMember] | None = None) -
     """The person (and organisation) who owns a step of ``role`` on this case, or no one yet.
 
     ``case_lead`` and ``team`` are the case lead (the whole team's steps are coordinated by the
-    lead); ``signal_recipient`` is whoever registered the first signal; organisation roles are
-    the first active team member from an organisation of that kind — the lead first when the
-    lead's organisation is of that kind.
+    lead); ``signal_recipient`` is the department that received the first signal — the worker
+    who checked it while they are in the team, else the case lead; organisation roles are the
+    first active team member from an organisation of that kind — the lead first when the lead's
+    organisation is of that kind.
     """
     if role in ("case_lead", "team"):
         return Owner(case.lead_id, case.lead_organisation_id)
     if role == "signal_recipient":
+        from zaedno.signals.models import Signal
+
         signal = Signal.objects.filter(case=case).order_by("received_at", "id").first()
-        if signal is None:
+        if signal is None or signal.recipient_id is None:
             return Owner(case.lead_id, case.lead_organisation_id)
-        member = next((m for m in _team(case, team) if m.user_id == signal.received_by_id), None)
-        org = (
-            member.organisation_id
-            if member
-            else (signal.reporter_organisation_id or case.lead_organisation_id)
-        )
-        return Owner(signal.received_by_id, org)
+        worker = signal.assigned_to_id
+        if worker is None or not any(m.user_id == worker for m in _team(case, team)):
+            worker = case.lead_id if signal.recipient_id == case.lead_organisation_id else None
+        return Owner(worker, signal.recipient_id)
     kinds = OWNER_ORGANISATION_KINDS.get(role, ())
     members = [m for m in _team(case, team) if m.organisation.kind in kinds]
     members.sort(key=lambda m: (m.user_id != case.lead_id, m.joined_at, m.pk))
@@ -277,9 +284,15 @@ def _attach(run: _Run, version: ProtocolVersion, event: str, facts, team) -> Cas
         ctx=run.ctx, action="protocol.attach", case_id=run.case.pk, object_type="case_protocol", object_id=cp.pk,
         details={"code": version.definition.code, "version": version.version, "event": event, "steps": len(steps)},
     )  # fmt: skip
-    # Events that happened before this protocol was attached start their steps now, at their time.
-    for past in CaseEvent.objects.filter(case=run.case).order_by("at", "id"):
-        _start_waiting(run, past.code, past.at, protocols=[cp])
+    # Events that happened before this protocol was attached start their steps now, at their time:
+    # the latest occurrence of each (a protocol attached by a second signal runs from that signal,
+    # not from the first one months ago).
+    latest: dict[str, dt.datetime] = {}
+    for code, at in CaseEvent.objects.filter(case=run.case).values_list("code", "at"):
+        if code not in latest or at > latest[code]:
+            latest[code] = at
+    for code, at in sorted(latest.items(), key=lambda kv: kv[1]):
+        _start_waiting(run, code, at, protocols=[cp])
     return cp
 
 

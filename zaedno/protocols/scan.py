@@ -136,7 +136,11 @@ def _phase_batch(phase: Phase, now: dt.datetime, batch_size: int) -> tuple[int, 
 
 
 def _notifications(phase: Phase, steps: list[CaseStep], now: dt.datetime) -> list[Notification]:
+    from zaedno.cases.queries import lead_stand_ins
+
     managers = _managers_by_org(steps) if phase.name == "escalate" else {}
+    # While a case lead is away, the case's deputy lead receives the lead's notices too.
+    deputies = lead_stand_ins({s.case_id for s in steps}, timezone.localdate(now))
     out: list[Notification] = []
     with translation.override(settings.LANGUAGE_CODE):
         for step in steps:
@@ -159,6 +163,8 @@ def _notifications(phase: Phase, steps: list[CaseStep], now: dt.datetime) -> lis
                 title = MSG_ESCALATION
                 org_id = step.owner_organisation_id or case.lead_organisation_id
                 recipients = [*managers.get(org_id, []), case.lead]
+            if case.pk in deputies and any(u is not None and u.pk == case.lead_id for u in recipients):
+                recipients.append(deputies[case.pk])
             seen: set[int] = set()
             for user in recipients:
                 if user is None or user.pk in seen or not user.is_active:

@@ -17,6 +17,10 @@ def deadline_scan_task() -> str:
     from zaedno.meetings.scan import decision_scan
     from zaedno.referrals.scan import referral_scan
     from zaedno.resources.scan import stale_scan
+    from zaedno.signals.scan import signal_scan
 
     now = timezone.now()
-    return f"{deadline_scan(now)}; {decision_scan(now)}; {referral_scan(now)}; {stale_scan(now)}; {moves_window_scan(now)}; {interrupted_scan(now)}"
+    return (
+        f"{signal_scan(now)}; {deadline_scan(now)}; {decision_scan(now)}; {referral_scan(now)}; "
+        f"{stale_scan(now)}; {moves_window_scan(now)}; {interrupted_scan(now)}"
+    )

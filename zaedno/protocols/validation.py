@@ -17,7 +17,16 @@ from dataclasses import dataclass, field
 import jsonschema
 import yaml
 
-from zaedno.protocols.vocabulary import ARTEFACTS, CONDITIONS, DEADLINE_UNITS, EVENTS, OWNERS, STEP_DONE
+from zaedno.protocols.vocabulary import (
+    ARTEFACTS,
+    CONDITIONS,
+    DEADLINE_UNITS,
+    EVENTS,
+    LEAD_KINDS,
+    NOTIFY_INSTITUTIONS,
+    OWNERS,
+    STEP_DONE,
+)
 
 CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
 MUNICIPALITY_PATTERN = r"^[A-Z]{3}[0-9]{2}$"
@@ -55,6 +64,52 @@ _CONDITIONS = {
     },
 }
 _CODE = {"type": "string", "pattern": CODE_PATTERN}
+# Who may lead a case under the protocol: rules tried in order, the first whose ``when`` holds
+# for the case's signals wins (a rule without ``when`` holds always, so it comes last).
+_LEAD = {
+    "type": "array",
+    "minItems": 1,
+    "items": {
+        "type": "object",
+        "required": ["organisation_kinds"],
+        "additionalProperties": False,
+        "properties": {
+            "when": _CONDITIONS,
+            "organisation_kinds": {
+                "type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": LEAD_KINDS},
+            },
+            "notes": _TEXT,
+        },
+    },
+}  # fmt: skip
+# A signal before any case: the terms to assign it and to check it (the first rule whose ``when``
+# holds), and the institutions informed besides the Child Protection Department.
+_INTAKE = {
+    "type": "object",
+    "required": ["terms"],
+    "additionalProperties": False,
+    "properties": {
+        "terms": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["assign"],
+                "additionalProperties": False,
+                "properties": {"when": _CONDITIONS, "assign": _DEADLINE, "check": _DEADLINE},
+            },
+        },
+        "notify": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["institution"],
+                "additionalProperties": False,
+                "properties": {"institution": {"enum": list(NOTIFY_INSTITUTIONS)}, "when": _CONDITIONS},
+            },
+        },
+    },
+}
 
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -69,6 +124,8 @@ SCHEMA = {
         "basis": {"type": "string", "minLength": 1},
         "applies_when": _CONDITIONS,
         "replaces": _CODE,
+        "lead": _LEAD,
+        "intake": _INTAKE,
         "stages": {
             "type": "array",
             "minItems": 1,
@@ -147,7 +204,7 @@ def format_path(path: Iterable[PathItem]) -> str:
 
 
 def _words(values: Iterable) -> str:
-    return ", ".join(str(v) for v in values)
+    return ", ".join(str(v).lower() if isinstance(v, bool) else str(v) for v in values)
 
 
 def _kind(value) -> str:
@@ -276,6 +333,17 @@ def _semantic_errors(data: dict, at: _Locator, source: str) -> list[ProtocolErro
 
     if data.get("replaces") == data["code"]:
         err(["replaces"], "a protocol cannot replace itself; name the shipped protocol it adapts")
+    for path, rules in (
+        (["lead"], data.get("lead") or []),
+        (["intake", "terms"], (data.get("intake") or {}).get("terms") or []),
+    ):
+        for i, rule in enumerate(rules[:-1]):
+            if "when" not in rule:
+                err(
+                    [*path, i],
+                    "a rule without `when` holds for every case, so the rules after it would never "
+                    "apply; give it a `when` or move it last",
+                )
     steps: dict[str, list[PathItem]] = {}
     stage_codes: set[str] = set()
     for si, stage in enumerate(data["stages"]):

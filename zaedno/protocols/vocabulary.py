@@ -7,7 +7,8 @@ which record completes it. Adding a word here is a code change with its engine s
 
 from __future__ import annotations
 
-from zaedno.cases.models import SignalCategory
+from zaedno.organisations.models import OrganisationKind
+from zaedno.signals.choices import SignalCategory, Urgency
 
 # Who is responsible for a step. Roles, not organisations: the engine resolves each to the team
 # member(s) of the case with that role or organisation kind.
@@ -55,9 +56,21 @@ ARTEFACTS: dict[str, frozenset[str]] = {
 }
 
 # Conditions under which a protocol or a step applies: field -> allowed values.
-CONDITIONS: dict[str, list[str]] = {
+CONDITIONS: dict[str, list] = {
     "signal_category": list(SignalCategory.values),
+    "urgency": list(Urgency.values),
+    "immediate_danger": [True, False],
 }
+
+# Institutions a signal is routed to besides the Child Protection Department, which always
+# receives it (``intake.notify`` in a definition).
+NOTIFY_INSTITUTIONS: dict[str, str] = {
+    "police": "the police (ДПС / районно управление)",
+    "dazd": "the State Agency for Child Protection (ДАЗД)",
+}
+
+# Kinds of organisation a definition's ``lead`` rules may allow to lead a case.
+LEAD_KINDS: list[str] = [k.value for k in OrganisationKind if k.value not in ("community", "dazd")]
 
 DEADLINE_UNITS = ("hours", "days", "working_days")
 

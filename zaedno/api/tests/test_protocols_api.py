@@ -85,12 +85,12 @@ def test_protocol_list_shows_every_loaded_protocol_and_version(world, api):
     by_code = {p["code"]: p for p in r.json()}
     assert set(by_code) == {"coordination_mechanism", "multisector", "social_service_support"}
     cm = by_code["coordination_mechanism"]
-    stored = ProtocolVersion.objects.get(definition__code="coordination_mechanism", version=1)
+    stored = ProtocolVersion.objects.get(definition__code="coordination_mechanism", version=2)
     assert cm["title"] == {"bg": stored.definition.title_bg, "en": stored.definition.title_en}
-    assert cm["current_version"] == 1
+    assert cm["current_version"] == 2
     assert cm["versions"] == [
         {
-            "version": 1,
+            "version": 2,
             "loaded_at": cm["versions"][0]["loaded_at"],
             "shipped": True,
             "stage_count": stored.stage_count,
@@ -132,7 +132,7 @@ def test_protocol_definition_current_and_by_version(world, api):
     body = r.json()
     assert (body["code"], body["version"], body["current"], body["shipped"]) == (
         "coordination_mechanism",
-        1,
+        2,
         True,
         True,
     )
@@ -140,7 +140,7 @@ def test_protocol_definition_current_and_by_version(world, api):
     assert [s["code"] for s in body["body"]["stages"]] == ["signal", "team", "assessment"]
     assert body["title"]["en"] == body["body"]["title"]["en"]
     assert len(body["sha256"]) == 64
-    again = api("angelova").get("/api/v1/protocols/coordination_mechanism/versions/1/")
+    again = api("angelova").get("/api/v1/protocols/coordination_mechanism/versions/2/")
     assert again.status_code == 200
     assert again.json() == body
 
@@ -175,7 +175,7 @@ def test_steps_of_the_case_for_the_lead(world, api, clock):
     r = api("ivanova").get(steps_url(world.case))
     assert r.status_code == 200, r.content
     body = r.json()
-    assert [(p["code"], p["version"]) for p in body] == [("coordination_mechanism", 1), ("multisector", 1)]
+    assert [(p["code"], p["version"]) for p in body] == [("coordination_mechanism", 2), ("multisector", 2)]
     steps = steps_by_code(body)
     informed = steps[("coordination_mechanism", "institutions_informed")]
     assert informed["id"] == step(world.case, "coordination_mechanism", "institutions_informed").pk
@@ -184,7 +184,8 @@ def test_steps_of_the_case_for_the_lead(world, api, clock):
         "signal",
         1,
     )
-    assert (informed["status"], informed["compliance"]) == ("open", "overdue")
+    # Recorded at 11:00, two hours after the call: the routing informed the others then, late.
+    assert (informed["status"], informed["compliance"]) == ("done", "done_late")
     assert dt.datetime.fromisoformat(informed["due_at"]) == local(2026, 5, 20, 10, 0)
     assert dt.datetime.fromisoformat(informed["started_at"]) == local(2026, 5, 20, 9, 0)
     assert informed["owner"]["role"] == "signal_recipient"
@@ -192,8 +193,8 @@ def test_steps_of_the_case_for_the_lead(world, api, clock):
     assert informed["owner"]["user"]["full_name"] == "Мария Иванова"
     assert informed["owner"]["organisation"]["id"] == world.ozd.pk
     assert informed["completed_by"] == "notification_sent[institutions]"
-    assert informed["can_complete"] is True
-    assert informed["evidence"] is None and informed["completed_by_user"] is None
+    assert informed["can_complete"] is False
+    assert "ДПС" in informed["evidence"] and informed["completed_by_user"]["id"] == world.ivanova.pk
     mdt = steps[("coordination_mechanism", "mdt_meeting")]
     assert mdt["compliance"] == "on_track"
     crisis = steps[("coordination_mechanism", "crisis_intervention")]
@@ -368,8 +369,8 @@ def test_mark_a_step_done(world, api, clock):
 
 
 def test_done_by_the_owners_organisation_and_late(world, api, clock):
-    clock.advance(hours=1)
-    target = step(world.case, "coordination_mechanism", "institutions_informed")
+    clock.advance(hours=23)  # the signal came at 09:00 yesterday: 24 hours to check it
+    target = step(world.case, "coordination_mechanism", "signal_checked")
     r = api("ivanova").post(steps_url(world.case, f"{target.pk}/done/"), {"evidence": "Изпратени писма."})
     assert r.status_code == 200, r.content
     assert r.json()["compliance"] == "done_late"
@@ -507,14 +508,13 @@ def test_my_work_lists_own_steps_most_urgent_first(world, api, clock):
     assert r.status_code == 200, r.content
     own = r.json()["own"]
     assert [(i["protocol"], i["code"]) for i in own] == [
-        ("coordination_mechanism", "institutions_informed"),
         ("coordination_mechanism", "signal_checked"),
         ("coordination_mechanism", "mdt_meeting"),
         ("multisector", "signal_checked"),
     ]
     first = own[0]
-    assert first["id"] == step(world.case, "coordination_mechanism", "institutions_informed").pk
-    assert first["compliance"] == "overdue"
+    assert first["id"] == step(world.case, "coordination_mechanism", "signal_checked").pk
+    assert first["compliance"] == "on_track"
     assert first["case"] == {
         "id": world.case.pk,
         "number": world.case.number,
@@ -527,7 +527,7 @@ def test_my_work_lists_own_steps_most_urgent_first(world, api, clock):
     }
     assert first["owner"]["user"]["id"] == world.ivanova.pk
     assert first["link"] == f"/cases/{world.case.pk}/protocol/"
-    assert dt.datetime.fromisoformat(first["due_at"]) == local(2026, 5, 20, 10, 0)
+    assert dt.datetime.fromisoformat(first["due_at"]) == local(2026, 5, 21, 9, 0)
     assert r.json()["others"] == []
     event = last_event(action="work.list")
     assert (event.channel, event.actor_id, event.kind) == ("api", world.ivanova.pk, "read")
@@ -535,14 +535,14 @@ def test_my_work_lists_own_steps_most_urgent_first(world, api, clock):
     # The next morning the 24-hour steps are due soon.
     clock.set(2026, 5, 21, 8, 0)
     states = [i["compliance"] for i in api("ivanova").get("/api/v1/me/work/").json()["own"]]
-    assert states == ["overdue", "due_soon", "due_soon", "on_track"]
+    assert states == ["due_soon", "due_soon", "on_track"]
 
 
 def test_my_work_titles_follow_accept_language(world, api):
     en = api("ivanova").get("/api/v1/me/work/", HTTP_ACCEPT_LANGUAGE="en").json()
     bg = api("ivanova").get("/api/v1/me/work/", HTTP_ACCEPT_LANGUAGE="bg").json()
-    assert en["own"][0]["title"] == "Other institutions informed"
-    assert bg["own"][0]["title"] == "Уведомени институции"
+    assert en["own"][0]["title"] == "Signal checked by the Child Protection Department"
+    assert bg["own"][0]["title"] == "Проверка на сигнала от ОЗД"
 
 
 def test_my_work_shows_the_lead_what_others_owe(world, api):
@@ -673,7 +673,7 @@ def test_schema_has_the_protocol_endpoints(world):
     [
         "/api/v1/protocols/",
         "/api/v1/protocols/multisector/",
-        "/api/v1/protocols/multisector/versions/1/",
+        "/api/v1/protocols/multisector/versions/2/",
         "/api/v1/cases/{case}/steps/",
         "/api/v1/me/work/",
         "/api/v1/notifications/",

@@ -49,25 +49,28 @@ from zaedno.api.views.base import (
 from zaedno.cases import queries
 from zaedno.cases.access import case_exists_for_break_glass
 from zaedno.cases.services import (
-    SignalData,
     break_glass_allowed,
     break_glass_open,
     case_change_status,
     case_note_add,
-    case_open,
     case_update,
     team_member_add,
     team_member_remove,
 )
+from zaedno.signals.queries import case_signals
+from zaedno.signals.services import SignalInput, case_open_direct
 
 TAGS = ["cases"]
 SIGNAL_FIELDS = (
     "category",
     "source_sector",
+    "reporter_kind",
     "reporter_name",
     "reporter_organisation",
     "received_at",
     "description",
+    "urgency",
+    "immediate_danger",
 )
 
 
@@ -109,10 +112,15 @@ class CaseListView(InputFormsMixin, GenericAPIView):
 
     @extend_schema(
         operation_id="cases_create",
-        summary="Open a case from a signal",
+        summary="Record a signal and open a case in one step (organisations that may lead it)",
         description=(
-            "The lead defaults to you; the lead must work in `lead_organisation`, and you must be "
-            "the lead or work there yourself. The lead becomes the first member of the team."
+            "For an organisation the protocol allows to lead a case of this kind: the Child "
+            "Protection Department (ОЗД) that received a signal by phone; a school, a social service "
+            "or the municipality for a support case. Anyone else answers 403 and records a signal "
+            "for the ОЗД at `POST /api/v1/signals/` instead. The lead defaults to you; the lead must "
+            "work in `lead_organisation`, and you must be the lead or work there yourself. The lead "
+            "becomes the first member of the team; the signal is routed to the police and ДАЗД as "
+            "the protocol says."
         ),
         request=CaseCreateSerializer,
         responses={201: CaseOutSerializer, **WRITE_ERRORS},
@@ -122,16 +130,23 @@ class CaseListView(InputFormsMixin, GenericAPIView):
         s = CaseCreateSerializer(data=request.data, context={"request": request})
         s.is_valid(raise_exception=True)
         data = s.validated_data
+        sig = data["signal"]
         try:
-            case = case_open(
+            case = case_open_direct(
                 ctx=api_ctx(request),
                 child=data["child"],
-                signal=SignalData(**data["signal"]),
+                signal=SignalInput(
+                    category=sig["category"], description=sig["description"], received_at=sig["received_at"],
+                    urgency=sig.get("urgency", "routine"), immediate_danger=sig.get("immediate_danger", False),
+                    reporter_kind=sig.get("reporter_kind", "professional"), reporter_is_me=False,
+                    reporter_name=sig.get("reporter_name", ""), reporter_organisation=sig.get("reporter_organisation"),
+                    source_sector=sig.get("source_sector", ""),
+                ),
                 lead=data.get("lead") or request.user,
                 lead_organisation=data["lead_organisation"],
                 municipality=data["municipality"],
                 summary=data.get("summary", ""),
-            )
+            )  # fmt: skip
         except DjangoValidationError as exc:
             raise remap_errors(exc, dict.fromkeys(SIGNAL_FIELDS, "signal")) from exc
         return Response(CaseOutSerializer(case).data, status=status.HTTP_201_CREATED)
@@ -142,8 +157,8 @@ class CaseDetailView(APIView):
         operation_id="cases_retrieve",
         summary="A case: child, lead, team, signals, notes — up to your sharing level",
         description=(
-            "Signal descriptions are given only at the sensitive level (null below it); notes of "
-            "sections above your level are left out. The read is audited."
+            "Signal descriptions and who reported are given only at the sensitive level (null below "
+            "it); notes of sections above your level are left out. The read is audited."
         ),
         responses={200: CaseDetailOutSerializer, **READ_ERRORS},
         tags=TAGS,
@@ -153,7 +168,7 @@ class CaseDetailView(APIView):
         detail = _CaseDetail(
             access,
             team=queries.case_team(access, include_former=False),
-            signals=queries.case_signals(access),
+            signals=case_signals(access),
             notes=queries.case_notes(access),
         )
         return Response(CaseDetailOutSerializer(detail).data)

@@ -10,9 +10,10 @@ from django.utils import timezone
 from zaedno.audit.models import AuditEvent
 from zaedno.cases.access import Via, access_for, case_for_user, visible_cases
 from zaedno.cases.models import BreakGlassAccess, Sensitivity
-from zaedno.cases.queries import case_notes, case_signals, case_timeline
+from zaedno.cases.queries import case_notes, case_timeline
 from zaedno.cases.services import break_glass_open, team_member_remove
 from zaedno.core.testing import ctx_for
+from zaedno.signals.queries import case_signals
 
 pytestmark = pytest.mark.django_db
 
@@ -52,10 +53,10 @@ def test_sensitive_sections_follow_sharing_level(world):
     notes = {n.section for n in case_notes(member)}
     assert notes == {"general", "education"}
     assert all("ТАЙНО-VIOLENCE" not in e.summary for e in case_timeline(member))
-    assert case_signals(member)[0]["description"] is None
+    assert not case_signals(member)[0].sees_content and not case_signals(member)[0].sees_reporter
     lead = access_for(world.ivanova, world.case)
     assert {n.section for n in case_notes(lead)} == {"general", "education", "violence", "health"}
-    assert "ТАЙНО-СИГНАЛ" in case_signals(lead)[0]["description"]
+    assert case_signals(lead)[0].sees_content and "ТАЙНО-СИГНАЛ" in case_signals(lead)[0].signal.description
 
 
 def test_break_glass_needs_reason_expires_and_is_flagged(world):

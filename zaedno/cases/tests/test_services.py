@@ -10,16 +10,15 @@ from zaedno.audit.models import AuditEvent, AuditKind
 from zaedno.cases.access import access_for
 from zaedno.cases.models import Case, CaseStatus, NoteSection, Sensitivity, TeamMember, TeamRole, TimelineKind
 from zaedno.cases.services import (
-    SignalData,
     break_glass_open,
     break_glass_review,
     case_change_status,
     case_note_add,
-    case_open,
     team_member_add,
     team_member_remove,
 )
 from zaedno.core.testing import ctx_for, open_case
+from zaedno.signals.services import SignalInput, case_open_direct
 
 pytestmark = pytest.mark.django_db
 
@@ -42,15 +41,22 @@ def test_case_numbers_are_sequential(world):
 
 def test_signal_in_the_future_or_lead_outside_org_refused(world):
     with pytest.raises(ValidationError) as exc:
-        case_open(
-            ctx=ctx_for(world.ivanova), child=world.child, lead=world.petrov, lead_organisation=world.ozd,
+        case_open_direct(
+            ctx=ctx_for(world.ivanova), child=world.child, lead=world.ivanova, lead_organisation=world.ozd,
             municipality=world.vt,
-            signal=SignalData(
-                category="neglect", source_sector="health", reporter_name="Лекар",
+            signal=SignalInput(
+                category="neglect", source_sector="health", reporter_name="Лекар", reporter_is_me=False,
                 received_at=timezone.now() + dt.timedelta(days=1), description="x",
             ),
         )  # fmt: skip
-    assert {"received_at", "lead"} <= set(exc.value.message_dict)
+    assert {"received_at"} <= set(exc.value.message_dict)
+    with pytest.raises(ValidationError) as exc:
+        case_open_direct(
+            ctx=ctx_for(world.ivanova), child=world.child, lead=world.petrov, lead_organisation=world.ozd,
+            municipality=world.vt,
+            signal=SignalInput(category="neglect", description="x", reporter_is_me=False, reporter_name="Лекар"),
+        )  # fmt: skip
+    assert {"lead"} <= set(exc.value.message_dict)
 
 
 def test_team_changes_keep_history(world):
@@ -173,8 +179,9 @@ def test_timeline_reads_in_the_readers_language(world):
     from django.utils import translation
 
     entry = world.case.timeline.get(kind=TimelineKind.SIGNAL)
-    assert entry.summary.startswith("Получен сигнал: насилие")
+    number = world.case.signals.get().number
+    assert entry.summary == f"Сигнал {number} е получен: насилие"
     with translation.override("en"):
-        assert entry.text.startswith("Signal received: violence")
+        assert entry.text == f"Signal {number} received: violence"
     with translation.override("bg"):
         assert entry.text == entry.summary

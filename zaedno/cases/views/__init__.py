@@ -3,6 +3,7 @@
 """
 
 from zaedno.cases.views.detail import case_detail, note_add
+from zaedno.cases.views.lead import case_lead, deputy, lead_answer, lead_withdraw
 from zaedno.cases.views.lists import case_export, case_list
 from zaedno.cases.views.manage import (
     break_glass_review,
@@ -19,6 +20,10 @@ __all__ = [
     "case_detail",
     "case_edit",
     "case_export",
+    "case_lead",
+    "deputy",
+    "lead_answer",
+    "lead_withdraw",
     "case_list",
     "case_open",
     "case_status",

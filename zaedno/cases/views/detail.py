@@ -22,6 +22,7 @@ from zaedno.cases.forms import (
 from zaedno.cases.models import SECTION_SENSITIVITY, NoteSection, Sensitivity
 from zaedno.core.panels import case_panels
 from zaedno.protocols.queries import case_protocol_summary
+from zaedno.signals.queries import case_signals
 
 VIEWERS_SHOWN = 50
 
@@ -88,7 +89,7 @@ def _viewers(access):
 def _case_page(request, access, *, note_form=None, status=200):
     case = access.case
     team = queries.case_team(access)
-    signals = queries.case_signals(access)
+    signals = case_signals(access)
     context = {
         **_notes_context(access, note_form),
         "child": case.child,
@@ -99,6 +100,7 @@ def _case_page(request, access, *, note_form=None, status=200):
         "timeline": queries.case_timeline(access),
         "viewers": _viewers(access) if access.can_see_audit else [],
         "pending_grants": queries.case_break_glass_pending(access),
+        "handover": queries.pending_handover(access) if access.can_manage_team else None,
         "review_form": BreakGlassReviewForm(),
         "emergency": access.via == Via.BREAK_GLASS,
         "now": timezone.now(),

@@ -173,8 +173,11 @@ def team_search(request, case_id):
     if not access.can_manage_team:
         raise PermissionDenied
     query = request.GET.get("q", "").strip()
-    active_ids = [m.user_id for m in queries.case_team(access, include_former=False)]
-    results = membership_search(query, exclude_user_ids=active_ids) if len(query) >= 2 else []
+    if request.GET.get("for") == "lead":  # a new case lead may already be in the team
+        exclude = [access.case.lead_id]
+    else:
+        exclude = [m.user_id for m in queries.case_team(access, include_former=False)]
+    results = membership_search(query, exclude_user_ids=exclude) if len(query) >= 2 else []
     return render(request, "cases/_professional_options.html", {"results": results, "query": query})
 
 

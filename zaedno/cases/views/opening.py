@@ -1,10 +1,14 @@
-"""Opening a case from a signal, and emergency access (break-the-glass)."""
+"""Opening a case directly (a signal and the decision in one step), and emergency access.
+
+Opening directly is for the organisations the protocol allows to lead such a case — the ОЗД
+that took a call, a school or a social service for a support case; everyone else records a
+signal for the Child Protection Department (``signals``)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,12 +22,22 @@ from zaedno.cases.forms import (
     apply_service_errors,
 )
 from zaedno.children.queries import child_for_user, search_children, visible_children
+from zaedno.signals.services import SignalInput, case_open_direct, may_lead_some_case
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_open(request):
     """Open a case from a signal about a child (откриване на случай по сигнал)."""
+    if not may_lead_some_case(request.user):
+        messages.info(
+            request,
+            _(
+                "Your organisation does not lead cases: record a signal, and the Child Protection "
+                "Department will check it and decide."
+            ),
+        )
+        return redirect("signals:new")
     ctx = AuditContext.from_request(request)
     child_id = request.GET.get("child") or request.POST.get("child")
     if not child_id:
@@ -35,27 +49,29 @@ def case_open(request):
             )
         return render(request, "cases/case_open_pick.html", {"query": query, "children": children})
     child = child_for_user(request.user, child_id, ctx=ctx)
+    refused = False
     if request.method == "POST":
         form = OpenCaseForm(request.POST, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                case = services.case_open(
+                case = case_open_direct(
                     ctx=ctx,
                     child=child,
-                    signal=services.SignalData(
-                        category=data["category"],
-                        source_sector=data["source_sector"],
-                        reporter_name=data["reporter_name"],
-                        received_at=data["received_at"],
-                        description=data["description"],
-                        reporter_organisation=data["reporter_organisation"],
+                    signal=SignalInput(
+                        category=data["category"], urgency=data["urgency"], immediate_danger=data["immediate_danger"],
+                        reporter_kind=data["reporter_kind"], reporter_is_me=False, source_sector=data["source_sector"],
+                        reporter_name=data["reporter_name"], received_at=data["received_at"],
+                        description=data["description"], reporter_organisation=data["reporter_organisation"],
                     ),
                     lead=data["lead"],
                     lead_organisation=data["lead_organisation"],
                     municipality=data["municipality"] or data["lead_organisation"].municipality,
                     summary=data["summary"],
-                )
+                )  # fmt: skip
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+                refused = True
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
@@ -65,7 +81,9 @@ def case_open(request):
         form = OpenCaseForm(user=request.user)
     no_organisation = not form.fields["lead_organisation"].queryset.exists()
     return render(
-        request, "cases/case_open.html", {"form": form, "child": child, "no_organisation": no_organisation}
+        request,
+        "cases/case_open.html",
+        {"form": form, "child": child, "no_organisation": no_organisation, "refused": refused},
     )
 
 

@@ -3,14 +3,17 @@
 from django.contrib import admin
 
 from zaedno.audit.models import AuditEvent
-from zaedno.cases.models import BreakGlassAccess, Case, CaseNote, Signal, TeamMember, TimelineEntry
+from zaedno.cases.models import BreakGlassAccess, Case, CaseNote, LeadHandover, TeamMember, TimelineEntry
 from zaedno.children.models import Child, Relative
+from zaedno.signals.models import Signal, SignalRoute
 
 
 def test_no_case_content_in_admin():
     for model in (
         Case,
         Signal,
+        SignalRoute,
+        LeadHandover,
         TeamMember,
         CaseNote,
         TimelineEntry,

@@ -102,7 +102,9 @@ def _journey(browser, base: str, w) -> None:
 
     # 5. The timeline shows the signal, the opening and both members joining.
     timeline = page.locator("#timeline").inner_text()
-    assert "Получен сигнал: насилие, от Класен ръководител" in timeline
+    number = case.signals.get().number
+    assert f"Сигнал {number} е получен: насилие" in timeline
+    assert "Класен ръководител" not in timeline  # who reported is protected, not on the timeline
     assert "Случаят е открит" in timeline
     assert "Мария Иванова (ОЗД Велико Търново) се включи като водещ на случая" in timeline
     assert "Петър Петров (СУ „Вела Благоева“) се включи в екипа като член на екипа" in timeline

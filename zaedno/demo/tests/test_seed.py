@@ -14,7 +14,7 @@ from stdnum.bg import pnf as stdnum_pnf
 
 from zaedno.audit.models import AuditEvent
 from zaedno.audit.services import audit_verify
-from zaedno.cases.models import Case, CaseStatus, Signal, TeamMember, TeamRole, TimelineEntry
+from zaedno.cases.models import Case, CaseStatus, TeamMember, TeamRole, TimelineEntry
 from zaedno.children.identifiers import egn_birth_date, egn_sex
 from zaedno.children.models import Child
 from zaedno.organisations.models import Organisation, Sector
@@ -30,6 +30,7 @@ from zaedno.protocols.models import (
     StepStatus,
 )
 from zaedno.protocols.scan import deadline_scan
+from zaedno.signals.models import Signal, SignalRoute
 
 
 def seed(*args: str) -> str:
@@ -60,10 +61,22 @@ def test_seed_300_children():
     assert all(n.startswith("VTR04-") for n in cases.values_list("number", flat=True))
     assert set(cases.values_list("status", flat=True)) == set(CaseStatus.values)
     assert not cases.filter(~Q(status=CaseStatus.OPEN), closed_at__isnull=True).exists()
-    assert Counter(Signal.objects.values_list("case_id", flat=True)) == Counter(
-        cases.values_list("pk", flat=True)
-    )
+    decided = Signal.objects.filter(status="decided")
+    assert Counter(decided.values_list("case_id", flat=True)) == Counter(cases.values_list("pk", flat=True))
+    assert set(decided.values_list("decision", flat=True)) == {"open_case"}
     assert len(set(Signal.objects.values_list("category", flat=True))) >= 6
+    # Some signals are still in the department's queue, and every signal went somewhere.
+    assert Signal.objects.filter(status__in=["received", "checking"], case=None).exists()
+    numbers = list(Signal.objects.values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers)) and all(n.startswith("S-VTR04-") for n in numbers)
+    assert (
+        SignalRoute.objects.filter(institution="ozd").count()
+        >= Signal.objects.exclude(recipient__kind="cop").count()
+    )
+    # A ЦОП leads only support cases (the protocols' lead rules).
+    assert not cases.filter(
+        lead_organisation__kind="cop", signals__category__in=["violence", "neglect", "minor_pregnancy"]
+    ).exists()
 
     # Teams of 2–6 around each child, led by the case lead, across all sectors.
     sizes = cases.annotate(n=Count("team")).values_list("n", flat=True)
@@ -83,7 +96,7 @@ def test_seed_300_children():
     entry = TimelineEntry.objects.filter(kind="signal").first()
     assert entry.text == entry.summary
     with translation.override("en"):
-        assert entry.text.startswith("Signal received: ")
+        assert entry.text.startswith("Signal S-VTR04-") and " received: " in entry.text
 
     result = audit_verify()
     assert result.ok, result.problem

@@ -217,7 +217,7 @@ def test_moves_criterion_of_the_profile_becomes_met(world, clock):
 def test_history_is_the_childs_across_cases(world, clock):
     from zaedno.core.testing import open_case
 
-    second = open_case(world, world.child, lead=world.stoyanov, org=world.cop)
+    second = open_case(world, world.child, lead=world.stoyanov, org=world.cop, category="dropout")
     school = start(world, "СУ „Вела Благоева“", on=dt.date(2025, 9, 15))
     stoyanov = access_for(world.stoyanov, second)
     assert [e.pk for e in queries.history(stoyanov)] == [school.pk]

@@ -219,7 +219,7 @@ def test_list_shows_every_protocol_to_any_professional(client, people):
     page = response.content.decode()
     for code in SHIPPED:
         assert reverse("protocols:diagram", args=[code]) in page
-        assert reverse("protocols:diagram_version", args=[code, 1]) in page
+        assert reverse("protocols:diagram_version", args=[code, shipped_body(code)["version"]]) in page
         assert shipped_body(code)["title"]["en"] in page
     assert "7 stages, 10 steps" in page and "3 stages, 6 steps" in page
     assert "shipped with Zaedno" in page
@@ -282,17 +282,18 @@ def test_diagram_is_bulgarian_by_default(client, people):
 
 
 @pytest.mark.parametrize(
-    "url", ["/protocols/nothing/", "/protocols/multisector/v2/", "/protocols/multisector/v0/"]
+    "url", ["/protocols/nothing/", "/protocols/multisector/v3/", "/protocols/multisector/v0/"]
 )
 def test_unknown_protocol_or_version_is_404(client, people, url):
     assert english(client, people.petrov).get(url).status_code == 404
 
 
 def multisector_v2() -> str:
-    """The shipped multisector definition as a version 2 with a renamed step and a shorter term."""
+    """The shipped multisector definition (version 2) as a version 3 with a renamed step and a
+    shorter term."""
     source = (SHIPPED_DIR / "multisector.yaml").read_text(encoding="utf-8")
     for old, new in [
-        ("version: 1", "version: 2"),
+        ("version: 2", "version: 3"),
         ("en: Signal checked}", "en: Signal checked within the new local term}"),
         ("deadline: {days: 7}", "deadline: {days: 3}"),
     ]:
@@ -307,11 +308,11 @@ def test_version_page_shows_the_old_version(client, people):
     current = client.get(reverse("protocols:diagram", args=["multisector"])).content.decode()
     assert "Signal checked within the new local term" in current and "within 3 days" in current
     assert "This is version" not in current
-    old = client.get(reverse("protocols:diagram_version", args=["multisector", 1])).content.decode()
+    old = client.get(reverse("protocols:diagram_version", args=["multisector", 2])).content.decode()
     assert "Signal checked within the new local term" not in old and "within 7 days" in old
-    assert "This is version 1; the current version is 2." in old
+    assert "This is version 2; the current version is 3." in old
     listing = client.get(reverse("protocols:list")).content.decode()
-    assert reverse("protocols:diagram_version", args=["multisector", 2]) in listing
+    assert reverse("protocols:diagram_version", args=["multisector", 3]) in listing
     assert "local version" in listing  # loaded from text, not shipped
 
 
@@ -340,8 +341,9 @@ def test_member_sees_each_step_in_its_state(client, w):
     assert response.status_code == 200
     page = response.content.decode()
     assert 'data-protocol="coordination_mechanism"' in page and 'data-protocol="multisector"' in page
+    # The department recorded at 11:00 the call of 09:00: the routing informed the others late.
     informed = box_html(page, "coordination_mechanism", "institutions_informed")
-    assert 'data-state="overdue"' in informed and "overdue" in informed
+    assert 'data-state="done_late"' in informed and "done late" in informed
     assert "Мария Иванова" in informed and "ОЗД Велико Търново" in informed
     assert "due 20.05.2026 10:00" in informed  # a 1-hour term: to the minute
     checked = box_html(page, "coordination_mechanism", "signal_checked")
@@ -404,15 +406,15 @@ def test_the_read_is_audited(client, w):
     assert (event.kind, event.case_id, event.details["via"]) == (AuditKind.READ, w.case.pk, "member")
 
 
-def test_case_on_v1_still_shows_v1_after_v2_is_loaded(client, w):
+def test_case_on_its_version_still_shows_it_after_a_new_one_is_loaded(client, w):
     protocol_load(ctx=ctx_for(w.admin), text=multisector_v2(), source_name="multisector.yaml")
     page = english(client, w.ivanova).get(case_url(w)).content.decode()
     section = page.split('data-protocol="multisector"', 1)[1]
-    assert section.startswith(' data-version="1"')
-    assert "version 1; current is 2" in section
+    assert section.startswith(' data-version="2"')
+    assert "version 2; current is 3" in section
     assert "Signal checked within the new local term" not in page
     assert "within 7 days" in box_html(page, "multisector", "signal_checked")
-    assert reverse("protocols:diagram_version", args=["multisector", 1]) in page
+    assert reverse("protocols:diagram_version", args=["multisector", 2]) in page
     # The Coordination Mechanism has no newer version: no note.
     cm = page.split('data-protocol="coordination_mechanism"', 1)[1].split('data-protocol="multisector"', 1)[0]
     assert "current is" not in cm
