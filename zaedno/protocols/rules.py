@@ -95,7 +95,7 @@ def intake_terms(facts: dict[str, set], received_at: dt.datetime) -> IntakeTerms
         if rule or check_term or informed_term:
             sources.append(
                 {
-                    "protocol": version.definition.code, "version": version.version,
+                    "protocol": version.definition.code, "version": version.version, "title": version.body["title"],
                     "assign": rule.get("assign"), "check": check_term, "informed": informed_term,
                 }
             )  # fmt: skip

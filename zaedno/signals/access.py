@@ -53,6 +53,20 @@ def department_ids(user) -> list[int]:
     )
 
 
+def intake_department_ids(user) -> list[int]:
+    """The Child Protection Departments (ОЗД) the user works in: whose intake queue they see."""
+    from zaedno.organisations.models import OrganisationKind
+
+    ids = department_ids(user)
+    if not ids:
+        return []
+    from zaedno.organisations.models import Organisation
+
+    return list(
+        Organisation.objects.filter(pk__in=ids, kind=OrganisationKind.OZD).values_list("pk", flat=True)
+    )
+
+
 def department_members(organisation_id: int) -> list[Membership]:
     return list(
         Membership.objects.filter(

@@ -49,6 +49,7 @@ class SignalForm(forms.Form):
         choices=SignalKind.choices,
         initial=SignalKind.REPORT,
         widget=forms.RadioSelect,
+        required=False,
     )
     child = forms.IntegerField(required=False, widget=forms.HiddenInput)
     child_first_name = forms.CharField(label=_("First name"), max_length=60, required=False)
@@ -76,7 +77,9 @@ class SignalForm(forms.Form):
     child_address = forms.CharField(label=_("Address"), max_length=200, required=False)
     child_school = forms.CharField(label=_("School or kindergarten"), max_length=200, required=False)
 
-    category = forms.ChoiceField(label=_("What is the signal about"), choices=SignalCategory.choices)
+    category = forms.ChoiceField(
+        label=_("What is the signal about"), choices=[("", _("— choose —")), *SignalCategory.choices]
+    )
     description = forms.CharField(
         label=_("What happened"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -106,7 +109,7 @@ class SignalForm(forms.Form):
         help_text=_("Yours, when you report it yourself; the other professional's, if they told you."),
     )  # fmt: skip
     reporter_name = forms.CharField(
-        label=_("Reporter's name"), max_length=150, required=False,
+        label=_("Reporter's name (when it is not you)"), max_length=150, required=False,
         help_text=_("Name and role. Protected: only the Child Protection Department sees it."),
     )  # fmt: skip
     reporter_contact = forms.CharField(label=_("Reporter's phone or e-mail"), max_length=150, required=False)
@@ -131,6 +134,9 @@ class SignalForm(forms.Form):
         ).exists()
         if not self.is_coordinator:
             self.fields["kind"].choices = [(SignalKind.REPORT, SignalKind.REPORT.label)]
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or SignalKind.REPORT
 
     def clean(self):
         data = super().clean()

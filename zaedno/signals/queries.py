@@ -13,7 +13,7 @@ from django.http import Http404
 from zaedno.audit.models import AuditKind
 from zaedno.audit.services import AuditContext, audit_record
 from zaedno.cases.access import CaseAccess
-from zaedno.signals.access import SignalAccess, access_for_signal, incoming, recorded_by
+from zaedno.signals.access import SignalAccess, access_for_signal, intake_department_ids, recorded_by
 from zaedno.signals.choices import SignalStatus, Urgency
 from zaedno.signals.models import (
     CHECK_SENSITIVITY,
@@ -47,13 +47,15 @@ def _with_routes(qs: QuerySet[Signal]) -> QuerySet[Signal]:
 
 
 def queue(
-    user, *, decided: bool = False, organisation_id: int | None = None, limit: int = 500
+    user, *, decided: bool = False, organisation_id: int | None = None, limit: int = 500, departments=None
 ) -> list[Signal]:
     """The department's signals: waiting (newest urgent first) or decided (newest first).
 
-    Three queries whatever the size of the queue: the user's departments, the signals, their routes.
+    Three queries whatever the size of the queue: the user's departments (unless given), the
+    signals, their routes.
     """
-    qs = incoming(user)
+    ids = intake_department_ids(user) if departments is None else departments
+    qs = Signal.objects.filter(recipient_id__in=ids)
     if organisation_id is not None:
         qs = qs.filter(recipient_id=organisation_id)
     if decided:
@@ -166,7 +168,7 @@ def signal_clocks(signal: Signal, now: dt.datetime) -> dict[str, Clock]:
     """The intake clocks: assign, check and decide, others informed."""
     return {
         "assign": clock(signal.assign_due_at, now, done_at=signal.assigned_at),
-        "check": clock(signal.check_due_at, now, done_at=signal.decided_at or signal.checked_at),
+        "check": clock(signal.check_due_at, now, done_at=signal.decided_at),
         "informed": clock(signal.informed_due_at, now, done_at=signal.informed_at),
     }
 

@@ -394,7 +394,11 @@ def signal_record(*, ctx: AuditContext, data: SignalInput, recipient: Organisati
 
 
 def _locked(signal: Signal) -> Signal:
-    return Signal.objects.select_for_update().select_related("recipient", "child", "case").get(pk=signal.pk)
+    return (
+        Signal.objects.select_for_update(of=("self",))
+        .select_related("recipient", "child", "case")
+        .get(pk=signal.pk)
+    )
 
 
 def _require_open(signal: Signal) -> None:
@@ -489,7 +493,8 @@ def signal_check(
     signal = _locked(signal)
     access = _access(ctx, signal)
     _require_open(signal)
-    require(access.can_work,
+    require(
+        access.can_work,
         _("Only the professional assigned to the signal, or the head of the department, records the check."),
     )
     now = timezone.now()
@@ -526,7 +531,8 @@ def signal_link_child(*, ctx: AuditContext, signal: Signal, child: Child) -> Sig
     signal = _locked(signal)
     access = _access(ctx, signal)
     _require_open(signal)
-    require(access.can_work, _("Only the professional assigned to the signal can say which child it is about.")
+    require(
+        access.can_work, _("Only the professional assigned to the signal can say which child it is about.")
     )
     if child.merged_into_id:
         raise ValidationError({"child": [_("This record was merged into another; choose that one.")]})

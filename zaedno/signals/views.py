@@ -28,7 +28,13 @@ from zaedno.children.queries import child_for_user
 from zaedno.organisations.models import Organisation
 from zaedno.resources.models import Service
 from zaedno.signals import forms, queries, services
-from zaedno.signals.access import access_for_signal, assigners, department_ids, department_members
+from zaedno.signals.access import (
+    access_for_signal,
+    assigners,
+    department_ids,
+    department_members,
+    intake_department_ids,
+)
 from zaedno.signals.choices import Decision, ReporterKind, SignalStatus
 from zaedno.signals.models import RouteStatus
 
@@ -108,12 +114,12 @@ def signal_list(request):
 @login_required
 def incoming(request):
     """Входящи сигнали: the department's signals with their clocks, newest urgent first."""
-    ids = department_ids(request.user)
+    ids = intake_department_ids(request.user)
     if not ids:
         raise Http404
     now = timezone.now()
-    waiting = queries.queue(request.user)
-    decided = queries.queue(request.user, decided=True, limit=50)
+    waiting = queries.queue(request.user, departments=ids)
+    decided = queries.queue(request.user, decided=True, limit=30, departments=ids)
     queries.audit_signal_list(_ctx(request), waiting + decided, action="signal.queue")
     for s in waiting + decided:
         s.clocks = queries.signal_clocks(s, now)
@@ -129,7 +135,7 @@ def incoming(request):
 def _departments(user, ids) -> list[dict]:
     """The user's departments with who is on duty (and, for their managers, the duty switches)."""
     out = []
-    orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=ids, kind="ozd")}
+    orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=ids)}
     for org_id, org in orgs.items():
         members = department_members(org_id)
         is_manager = any(m.user_id == user.pk and m.role == Role.MANAGER for m in members)
@@ -370,7 +376,7 @@ def signal_forward(request, signal_id):
             )
             access.signal.refresh_from_db()
             if access_for_signal(request.user, access.signal) is None:
-                return redirect("signals:incoming" if department_ids(request.user) else "signals:list")
+                return redirect("signals:incoming" if intake_department_ids(request.user) else "signals:list")
             return redirect("signals:detail", signal_id=access.signal.pk)
     return _page_with(request, access, forward=form)
 

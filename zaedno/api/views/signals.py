@@ -46,7 +46,7 @@ from zaedno.cases import services as case_services
 from zaedno.cases.access import access_for
 from zaedno.children.models import Child
 from zaedno.signals import queries, services
-from zaedno.signals.access import department_ids
+from zaedno.signals.access import intake_department_ids
 from zaedno.signals.choices import ReporterKind
 
 TAGS = ["signals"]
@@ -126,10 +126,11 @@ class IncomingView(APIView):
         tags=TAGS,
     )
     def get(self, request):
-        if not department_ids(request.user):
+        ids = intake_department_ids(request.user)
+        if not ids:
             raise Http404
         params = query_params(IncomingQuerySerializer, request)
-        rows = queries.queue(request.user, decided=params["state"] == "decided")
+        rows = queries.queue(request.user, decided=params["state"] == "decided", departments=ids)
         queries.audit_signal_list(api_ctx(request), rows, action="signal.queue")
         return Response(IncomingItemSerializer(rows, many=True).data)
 

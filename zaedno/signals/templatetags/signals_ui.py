@@ -26,3 +26,11 @@ def duration(minutes) -> str:
     if hours:
         return _("%(h)d h %(m)d min") % {"h": hours, "m": mins} if mins else _("%(h)d h") % {"h": hours}
     return _("%(m)d min") % {"m": mins}
+
+
+@register.filter
+def in_language(value) -> str:
+    """A definition's ``{bg, en}`` text in the reader's language (the protocol's title)."""
+    from zaedno.protocols.engine import text
+
+    return text(value) if isinstance(value, dict) else str(value or "")
