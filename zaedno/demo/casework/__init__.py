@@ -87,7 +87,8 @@ class Casework(Scenes, ToolContent, StoryRecords):
             )
             if room > 48:
                 self.at(
-                    self.later(clock, 1, min(room * 0.5, 200)), lambda: self.schedule(state, code, kind, at)
+                    self.later(clock, 1, min(room * 0.5, 200)),
+                    lambda: self.schedule_ahead(state, code, kind, at),
                 )
         elif code in ("assessment_done[multisector]", "assessment_done[needs]"):
             if room > 24:
@@ -102,7 +103,9 @@ class Casework(Scenes, ToolContent, StoryRecords):
             starts = at - dt.timedelta(hours=2)
             if starts > clock + dt.timedelta(hours=1):
                 when = clock + (starts - clock) * self.rng.uniform(0.05, 0.4)
-                self.at(when, lambda: self.schedule(state, code, MeetingKind.CONFERENCE_PLANNING, starts))
+                self.at(
+                    when, lambda: self.schedule_ahead(state, code, MeetingKind.CONFERENCE_PLANNING, starts)
+                )
         elif code in ("plan_agreed[case_plan]", "plan_agreed[action_plan]"):
             starts = at - dt.timedelta(hours=2)
             if starts > clock + dt.timedelta(hours=2):
@@ -116,14 +119,14 @@ class Casework(Scenes, ToolContent, StoryRecords):
                     # agreed the formulation (see plan_agreed).
                     mkind = MeetingKind.FAMILY_GROUP
                     when = clock + (starts - clock) * self.rng.uniform(0.05, 0.6)
-                    self.at(when, lambda: self.schedule(state, code, mkind, starts))
+                    self.at(when, lambda: self.schedule_ahead(state, code, mkind, starts))
         elif code in ("review_held[plan]", "decision_recorded[closure]"):
             starts = at - dt.timedelta(hours=2)
             if starts > clock + dt.timedelta(days=3) and (
                 code != "review_held[plan]" or self.rng.random() < 0.3
             ):
                 when = starts - dt.timedelta(days=self.rng.uniform(3, min(14, (starts - clock).days)))
-                self.at(when, lambda: self.schedule(state, code, MeetingKind.CONFERENCE_REVIEW, starts))
+                self.at(when, lambda: self.schedule_ahead(state, code, MeetingKind.CONFERENCE_REVIEW, starts))
 
     def status_changed(self, state: dict, status: str) -> None:
         """Follow-up begins: the first check-in in two or three months (each one done schedules

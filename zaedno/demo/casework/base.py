@@ -160,6 +160,12 @@ class CaseworkBase:
         return t
 
     # -- meetings ----------------------------------------------------------------------------------
+    def schedule_ahead(self, state: dict, code: str, kind: str, starts: dt.datetime) -> Meeting | None:
+        """The invitation sent days before: none when the meeting already took place at short notice."""
+        if starts <= self.now or code in self.cw(state)["meetings"]:
+            return None
+        return self.schedule(state, code, kind, starts)
+
     def schedule(self, state: dict, code: str, kind: str, starts: dt.datetime) -> Meeting | None:
         """Invite the team (and the parents, the child when old enough) to a meeting at ``starts``."""
         case = Case.objects.select_related("child").get(pk=state["case"])
