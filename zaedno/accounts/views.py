@@ -59,9 +59,10 @@ def absence(request):
             return redirect("accounts:absence")
     today = timezone.localdate()
     absences = Absence.objects.filter(user=request.user, ends_on__gte=today).order_by("starts_on")
-    from zaedno.cases.models import Case, CaseStatus, TeamMember, TeamRole
+    from zaedno.cases.access import visible_cases
+    from zaedno.cases.models import CaseStatus, TeamMember, TeamRole
 
-    led = Case.objects.filter(lead=request.user).exclude(status=CaseStatus.CLOSED)
+    led = visible_cases(request.user).filter(lead=request.user).exclude(status=CaseStatus.CLOSED)
     without_deputy = led.exclude(
         pk__in=TeamMember.objects.filter(role=TeamRole.DEPUTY, left_at__isnull=True).values("case_id")
     ).order_by("number")

@@ -6,12 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zaedno.children.models import Relationship, Sex
+from zaedno.places.forms import SettlementChoiceMixin
 from zaedno.places.models import Settlement
 
 DATE_INPUT = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d", "%d/%m/%Y"]
 
 
-class ChildForm(forms.Form):
+class ChildForm(SettlementChoiceMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=60)
     middle_name = forms.CharField(label=_("Middle name"), max_length=60, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=60)
@@ -56,15 +57,6 @@ class ChildForm(forms.Form):
             # Who may not see the full ЕГН may not change it either.
             del self.fields["egn"]
             del self.fields["lnch"]
-
-    def selected_settlement(self):
-        """The settlement currently chosen (bound or initial), to show it checked in the picker."""
-        value = self["settlement"].value()
-        if isinstance(value, Settlement):
-            return value
-        if value:
-            return Settlement.objects.select_related("municipality").filter(ekatte=value).first()
-        return None
 
 
 class ChildEditForm(ChildForm):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -28,6 +27,7 @@ from zaedno.audit.services import AuditContext, PendingEvent, audit_record_many
 from zaedno.cases.models import CaseStatus
 from zaedno.meetings.models import DECISION_OPEN_STATES, Decision
 from zaedno.notifications.models import Notification
+from zaedno.notifications.services import notifications_send_many
 
 MSG_REMINDER = gettext_noop("Decision due tomorrow (%(due)s) — case %(number)s")
 MSG_OVERDUE = gettext_noop("Decision overdue since %(due)s — case %(number)s (responsible: %(who)s)")
@@ -93,12 +93,7 @@ def _batch(phase: str, on: dt.date, now: dt.datetime, batch_size: int) -> tuple[
         .order_by("pk")
     )
     notifications = _notifications(phase, decisions, now)
-    Notification.objects.bulk_create(notifications, batch_size=500)
-    emailed = [n.pk for n in notifications if n.pk and n.user.email]
-    if emailed:
-        from zaedno.notifications.tasks import notification_emails
-
-        transaction.on_commit(partial(notification_emails.enqueue, emailed))
+    notifications_send_many(notifications)
     audit_record_many(
         ctx=AuditContext.system(),
         events=[

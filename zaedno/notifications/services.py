@@ -53,3 +53,15 @@ def office_email_send(
     from zaedno.notifications.tasks import office_email
 
     transaction.on_commit(partial(office_email.enqueue, address, subject[:200], message, path))
+
+
+def notifications_send_many(notifications: list[Notification]) -> int:
+    """Write notifications built by a scan in bulk and e-mail them from the worker after commit
+    (the scans' batches: one insert, one task); returns how many were written."""
+    Notification.objects.bulk_create(notifications, batch_size=500)
+    emailed = [n.pk for n in notifications if n.pk and n.user.email]
+    if emailed:
+        from zaedno.notifications.tasks import notification_emails
+
+        transaction.on_commit(partial(notification_emails.enqueue, emailed))
+    return len(notifications)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -26,6 +25,7 @@ from zaedno.accounts.models import Membership, Role
 from zaedno.audit.services import AuditContext, PendingEvent, audit_record_many
 from zaedno.cases.models import TimelineKind
 from zaedno.notifications.models import Notification
+from zaedno.notifications.services import notifications_send_many
 from zaedno.protocols.engine import step_title
 from zaedno.protocols.models import CaseStep, StepStatus
 
@@ -110,12 +110,7 @@ def _phase_batch(phase: Phase, now: dt.datetime, batch_size: int) -> tuple[int, 
         .order_by("pk")
     )
     notifications = _notifications(phase, steps, now)
-    Notification.objects.bulk_create(notifications, batch_size=500)
-    emailed = [n.pk for n in notifications if n.pk and n.user.email]
-    if emailed:
-        from zaedno.notifications.tasks import notification_emails
-
-        transaction.on_commit(partial(notification_emails.enqueue, emailed))
+    notifications_send_many(notifications)
     if phase.name == "escalate":
         _timeline_escalated(steps, now)
     audit_record_many(

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -26,6 +25,7 @@ from django.utils.translation import gettext, gettext_noop, ngettext
 from zaedno.accounts.models import Membership
 from zaedno.audit.services import AuditContext, PendingEvent, audit_record_many
 from zaedno.notifications.models import Notification
+from zaedno.notifications.services import notifications_send_many
 from zaedno.resources.models import Service
 from zaedno.resources.services import EDITOR_ROLES, stale_before
 
@@ -92,12 +92,7 @@ def _batch(now: dt.datetime, batch_size: int) -> tuple[int, int]:
     ).select_related("user"):
         members[m.organisation_id].append(m.user)
     notifications = _notifications(by_org, members, now)
-    Notification.objects.bulk_create(notifications, batch_size=500)
-    emailed = [n.pk for n in notifications if n.pk and n.user.email]
-    if emailed:
-        from zaedno.notifications.tasks import notification_emails
-
-        transaction.on_commit(partial(notification_emails.enqueue, emailed))
+    notifications_send_many(notifications)
     audit_record_many(
         ctx=AuditContext.system(),
         events=[

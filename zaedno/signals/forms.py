@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zaedno.cases.forms import DATETIME_INPUT
 from zaedno.cases.models import Sensitivity
 from zaedno.children.models import Sex
 from zaedno.organisations.models import Organisation, OrganisationKind
+from zaedno.places.forms import SettlementChoiceMixin
 from zaedno.places.models import Settlement
 from zaedno.resources.models import Service
 from zaedno.signals.choices import Decision, LearnedHow, ReporterKind, SignalCategory, SignalKind, Urgency
@@ -41,7 +41,7 @@ REPORTER_CHOICES = [
 ]
 
 
-class SignalForm(forms.Form):
+class SignalForm(SettlementChoiceMixin, forms.Form):
     """A signal about a child at risk: the child, what happened, how urgent, who reported."""
 
     kind = forms.ChoiceField(
@@ -155,14 +155,6 @@ class SignalForm(forms.Form):
             self.add_error("child_first_name", _("Give at least the child's first name as you know it."))
         return data
 
-    def selected_settlement(self):
-        value = self["settlement"].value()
-        if isinstance(value, Settlement):
-            return value
-        if value:
-            return Settlement.objects.select_related("municipality").filter(ekatte=value).first()
-        return None
-
 
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(label=_("Who checks the signal"), queryset=None, empty_label=None)
@@ -228,14 +220,6 @@ class ForwardForm(forms.Form):
     reason = forms.CharField(label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ChildLinkForm(forms.Form):
-    child = forms.IntegerField(widget=forms.HiddenInput)
-
-
 class DutyForm(forms.Form):
     membership = forms.IntegerField(widget=forms.HiddenInput)
     on_duty = forms.BooleanField(required=False)
-
-
-def default_received_at():
-    return timezone.localtime().strftime(DATETIME_INPUT)

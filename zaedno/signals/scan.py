@@ -24,6 +24,7 @@ from django.utils.translation import gettext, gettext_noop
 from zaedno.accounts.models import Membership, Role
 from zaedno.audit.services import AuditContext, PendingEvent, audit_record_many
 from zaedno.notifications.models import Notification
+from zaedno.notifications.services import notifications_send_many
 from zaedno.signals.choices import SignalCategory, SignalStatus
 from zaedno.signals.models import Signal
 
@@ -129,14 +130,7 @@ def _batch(phase: str, now: dt.datetime) -> tuple[int, int]:
                         url=reverse("signals:detail", args=[s.pk]), created_at=now,
                     )
                 )  # fmt: skip
-    Notification.objects.bulk_create(notifications, batch_size=500)
-    emailed = [n.pk for n in notifications if n.pk and n.user.email]
-    if emailed:
-        from functools import partial
-
-        from zaedno.notifications.tasks import notification_emails
-
-        transaction.on_commit(partial(notification_emails.enqueue, emailed))
+    notifications_send_many(notifications)
     audit_record_many(
         ctx=AuditContext.system(),
         events=[
