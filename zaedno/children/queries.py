@@ -249,3 +249,23 @@ def recently_matched(user, child_id: int, *, now=None) -> bool:
         if int(child_id) in matches:
             return True
     return False
+
+
+def child_found_by(user, child_id) -> Child:
+    """A child the user may see, or one a duplicate check of theirs found lately (they know only
+    that the record exists, e.g. to say a signal is about it), or 404."""
+    try:
+        child = Child.objects.filter(pk=int(child_id), merged_into__isnull=True).first()
+    except (ValueError, TypeError):
+        child = None
+    if child is None:
+        raise Http404
+    if not may_name(user, child.pk):
+        raise Http404
+    return child
+
+
+def may_name(user, child_id: int) -> bool:
+    """Whether ``user`` may say a record is about this child: one they see, or one a duplicate
+    check of theirs found lately."""
+    return visible_children(user).filter(pk=child_id).exists() or recently_matched(user, child_id)

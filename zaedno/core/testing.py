@@ -123,9 +123,20 @@ def open_case(
 ):  # fmt: skip
     """A case opened in one step by the organisation that received the signal by phone (the ОЗД
     for violence; a school or a ЦОП may open a support case: pass ``category``)."""
+    from zaedno.children.duplicates import DuplicateQuery
+    from zaedno.children.queries import may_name
+    from zaedno.children.services import duplicate_check
     from zaedno.signals.services import SignalInput, case_open_direct
 
     lead = lead or w.ivanova
+    if not may_name(lead, child.pk):
+        # As in the office: the lead finds the child's record with the duplicate finder first.
+        duplicate_check(
+            ctx=ctx_for(lead),
+            query=DuplicateQuery(
+                first_name=child.first_name, last_name=child.last_name, birth_date=child.birth_date
+            ),
+        )
     return case_open_direct(
         ctx=ctx_for(lead), child=child, lead=lead, lead_organisation=org or w.ozd, municipality=w.vt,
         signal=SignalInput(

@@ -171,14 +171,6 @@ def access_for_signal(user, signal: Signal) -> SignalAccess | None:
     return None
 
 
-def incoming(user) -> QuerySet[Signal]:
-    """The signals of the user's departments (all states)."""
-    ids = department_ids(user)
-    if not ids:
-        return Signal.objects.none()
-    return Signal.objects.filter(recipient_id__in=ids)
-
-
 def recorded_by(user) -> QuerySet[Signal]:
     if not getattr(user, "is_authenticated", False):
         return Signal.objects.none()

@@ -7,12 +7,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Case as When_
-from django.db.models import IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
 
 from zaedno.audit.models import AuditKind
 from zaedno.audit.services import AuditContext, audit_record
 from zaedno.cases.access import CaseAccess
+from zaedno.organisations.models import Organisation
 from zaedno.signals.access import SignalAccess, access_for_signal, intake_department_ids, recorded_by
 from zaedno.signals.choices import SignalStatus, Urgency
 from zaedno.signals.models import (
@@ -51,10 +52,13 @@ def queue(
 ) -> list[Signal]:
     """The department's signals: waiting (newest urgent first) or decided (newest first).
 
-    Three queries whatever the size of the queue: the user's departments (unless given), the
-    signals, their routes.
+    ``departments`` is the user's departments, as ids or as ``{id: Organisation}`` (then their
+    names come without a query). At most four queries whatever the size of the queue: the
+    departments (unless given), the signals, their routes, the departments' names (unless given).
     """
-    ids = intake_department_ids(user) if departments is None else departments
+    if departments is None:
+        departments = intake_department_ids(user)
+    ids = list(departments)
     qs = Signal.objects.filter(recipient_id__in=ids)
     if organisation_id is not None:
         qs = qs.filter(recipient_id=organisation_id)
@@ -66,7 +70,18 @@ def queue(
             .annotate(rank=urgency_rank())
             .order_by("-rank", "-received_at", "-id")
         )
-    return list(_with_routes(qs.select_related(*LIST_SELECT))[:limit])
+    # The queue shows the number, the child as told, who checks it and the clocks: no more joins.
+    # The department comes in its own small query: joined, it leads SQLite's planner to walk every
+    # signal the department ever had (the recipient's plain index) instead of the open ones only
+    # (``signal_queue``): 44 ms instead of 3 ms for a department with 75,000 signals.
+    routes = Prefetch("routes", queryset=SignalRoute.objects.order_by("at", "id"))
+    rows = list(
+        qs.select_related("assigned_to", "child", "child_settlement").prefetch_related(routes)[:limit]
+    )
+    named = departments if isinstance(departments, dict) else Organisation.objects.in_bulk(ids)
+    for s in rows:
+        s.recipient = named[s.recipient_id]
+    return rows
 
 
 def my_signals(user, *, limit: int = 200) -> list[Signal]:
@@ -150,6 +165,23 @@ class Clock:
     def overdue(self) -> bool:
         return self.state in ("overdue", "done_late")
 
+    @property
+    def text(self) -> str:
+        """In words, in the reader's language: "on time", "late by 2 h", "22 min left"."""
+        from django.utils.translation import gettext as _
+
+        from zaedno.signals.templatetags.signals_ui import duration
+
+        if self.state == "none":
+            return ""
+        if self.state == "done_on_time":
+            return _("on time")
+        if self.state == "done_late":
+            return _("late by %(late)s") % {"late": duration(-self.minutes)}
+        if self.state == "overdue":
+            return _("overdue by %(late)s") % {"late": duration(-self.minutes)}
+        return _("%(left)s left") % {"left": duration(self.minutes)}
+
 
 def clock(due: dt.datetime | None, now: dt.datetime, *, done_at: dt.datetime | None = None) -> Clock:
     """The state of one term of a signal: done on time or late, or still running."""
@@ -171,12 +203,3 @@ def signal_clocks(signal: Signal, now: dt.datetime) -> dict[str, Clock]:
         "check": clock(signal.check_due_at, now, done_at=signal.decided_at),
         "informed": clock(signal.informed_due_at, now, done_at=signal.informed_at),
     }
-
-
-def open_signals_of_child(child_id: int) -> QuerySet[Signal]:
-    return Signal.objects.filter(child_id=child_id, status__in=OPEN_STATES)
-
-
-def attention_q(now: dt.datetime) -> Q:
-    """Open signals past a term: not assigned in time, or not checked and decided in time."""
-    return Q(assigned_to__isnull=True, assign_due_at__lt=now) | Q(check_due_at__lt=now)

@@ -27,7 +27,8 @@ from zaedno.cases.services import case_open, team_member_add, timeline_add
 from zaedno.children.identifiers import clean_egn, egn_birth_date
 from zaedno.children.models import Child
 from zaedno.core.errors import require
-from zaedno.notifications.services import notification_send, office_email_send
+from zaedno.notifications.models import Notification
+from zaedno.notifications.services import notification_send, notifications_send_many, office_email_send
 from zaedno.organisations.models import Institution, Organisation, OrganisationKind, Sector
 from zaedno.organisations.queries import covering
 from zaedno.protocols import engine as protocol_engine
@@ -52,7 +53,9 @@ from zaedno.signals.models import RouteStatus, Signal, SignalRoute
 MSG_TIMELINE_SIGNAL = gettext_noop("Signal %(number)s received: %(category)s")
 MSG_TIMELINE_ATTACHED = gettext_noop("Signal %(number)s attached to the case: %(category)s")
 MSG_NEW = gettext_noop("New signal %(number)s (%(category)s%(danger)s): name who checks it by %(due)s")
-MSG_INFORMED = gettext_noop("Signal %(number)s (%(category)s%(danger)s) for your information, from %(org)s")
+MSG_INFORMED = gettext_noop(
+    "Signal %(number)s (%(category)s%(danger)s) for your information; it is with %(org)s"
+)
 MSG_ASSIGNED = gettext_noop("Signal %(number)s (%(category)s) is yours to check by %(due)s")
 MSG_FORWARDED = gettext_noop("Signal %(number)s (%(category)s) forwarded to your department by %(org)s")
 MSG_ATTACHED_LEAD = gettext_noop("A new signal (%(number)s, %(category)s) was attached to case %(case)s")
@@ -133,7 +136,12 @@ def _clean(data: SignalInput, actor, now: dt.datetime) -> tuple[SignalInput, dic
         errors["learned_at"] = [_("This cannot be in the future.")]
     if data.learned_how and data.learned_how not in LearnedHow.values:
         errors["learned_how"] = [_("Unknown choice.")]
-    # The child: a registered record, or at least a first name as the reporter knows it.
+    # The child: a registered record (one the recorder may see), or at least a first name.
+    if data.child is not None:
+        from zaedno.children.queries import may_name
+
+        if not may_name(actor, data.child.pk):
+            errors["child"] = [_("Choose a child you can see, or write what you know of the child.")]
     first = (data.child_first_name or "").strip()
     egn = (data.child_egn or "").replace(" ", "")
     if data.child is None and not first:
@@ -247,6 +255,11 @@ def _label_danger(signal: Signal) -> str:
         return _(DANGER)
 
 
+def _label_none() -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("no department yet")
+
+
 def _when(value: dt.datetime | None) -> str:
     return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else ""
 
@@ -259,15 +272,21 @@ def _notify_route(signal: Signal, organisation: Organisation, *, title: str, par
     """Notify the people of an organisation a signal was sent to: whoever is on intake duty and
     the managers (all its professionals when it has neither), and e-mail its office address."""
     people = assigners(department_members(organisation.pk))
-    for m in people:
-        notification_send(user=m.user, kind="signal.received", title=title, params=params, url=_url(signal))
+    with translation.override(settings.LANGUAGE_CODE):
+        text = (_(title) % params)[:200]
+    # One insert and one e-mail task however large the department (the scans' way).
+    notifications_send_many(
+        [Notification(user=m.user, kind="signal.received", title=text, url=_url(signal)) for m in people]
+    )
     office_email_send(address=organisation.email, title=title, params=params, path=_url(signal))
     return len(people)
 
 
 def _route(
-    signal: Signal, institution: str, organisations: list[Organisation], *, by, now, title
+    signal: Signal, institution: str, organisations: list[Organisation], *, by, now, title, org_name: str = ""
 ) -> list[SignalRoute]:
+    """Send the signal to ``organisations`` as ``institution`` (a failed route when none); the
+    notices name the department holding it (``org_name``), never the reporter."""
     if not organisations:
         return [
             SignalRoute.objects.create(
@@ -282,9 +301,7 @@ def _route(
             signal,
             org,
             title=title,
-            params=_params(
-                signal, due=_when(signal.assign_due_at), org=str(signal.reporter_organisation or "")
-            ),
+            params=_params(signal, due=_when(signal.assign_due_at), org=org_name),
         )
         routes.append(
             SignalRoute.objects.create(
@@ -360,7 +377,8 @@ def signal_record(*, ctx: AuditContext, data: SignalInput, recipient: Organisati
         assign_due_at=terms.assign_due, check_due_at=terms.check_due, informed_due_at=terms.informed_due,
         terms=terms.sources,
     )  # fmt: skip
-    signal.full_clean(exclude=["number"])
+    # The rules were checked above; the database holds the constraints (no query for each).
+    signal.full_clean(exclude=["number"], validate_constraints=False)
     _save_numbered(
         signal, municipality.pk if municipality else "BG000", timezone.localtime(data.received_at).year
     )
@@ -376,7 +394,10 @@ def signal_record(*, ctx: AuditContext, data: SignalInput, recipient: Organisati
         found = [
             o for o in covering(institution, municipality) if o.pk != (recipient.pk if recipient else None)
         ]
-        _route(signal, institution, found, by=actor, now=now, title=MSG_INFORMED)
+        _route(
+            signal, institution, found, by=actor, now=now, title=MSG_INFORMED,
+            org_name=str(recipient) if recipient else _label_none(),
+        )  # fmt: skip
     informed = _informed_at(signal)
     if informed:
         Signal.objects.filter(pk=signal.pk).update(informed_at=informed)
@@ -441,7 +462,9 @@ def signal_forward(*, ctx: AuditContext, signal: Signal, organisation: Organisat
     )  # fmt: skip
     signal.refresh_from_db()
     org_name = str(was or ctx.actor)
-    _route(signal, Institution.OZD, [organisation], by=ctx.actor, now=now, title=MSG_FORWARDED)
+    _route(
+        signal, Institution.OZD, [organisation], by=ctx.actor, now=now, title=MSG_FORWARDED, org_name=org_name
+    )
     informed = _informed_at(signal)
     if informed and not signal.informed_at:
         Signal.objects.filter(pk=signal.pk).update(informed_at=informed)

@@ -23,8 +23,7 @@ from zaedno.cases.access import access_for
 from zaedno.cases.forms import apply_service_errors
 from zaedno.children import services as child_services
 from zaedno.children.forms import ChildForm
-from zaedno.children.models import Child
-from zaedno.children.queries import child_for_user
+from zaedno.children.queries import child_for_user, child_found_by
 from zaedno.organisations.models import Organisation
 from zaedno.resources.models import Service
 from zaedno.signals import forms, queries, services
@@ -118,13 +117,14 @@ def incoming(request):
     if not ids:
         raise Http404
     now = timezone.now()
-    waiting = queries.queue(request.user, departments=ids)
-    decided = queries.queue(request.user, decided=True, limit=30, departments=ids)
+    orgs = Organisation.objects.in_bulk(ids)
+    waiting = queries.queue(request.user, departments=orgs)
+    decided = queries.queue(request.user, decided=True, limit=30, departments=orgs)
     queries.audit_signal_list(_ctx(request), waiting + decided, action="signal.queue")
     for s in waiting + decided:
         s.clocks = queries.signal_clocks(s, now)
         s.failed_routes = [r for r in s.routes.all() if r.status == RouteStatus.FAILED]
-    departments = _departments(request.user, ids)
+    departments = _departments(request.user, sorted(orgs.values(), key=lambda o: o.name))
     return render(
         request,
         "signals/incoming.html",
@@ -132,21 +132,26 @@ def incoming(request):
     )
 
 
-def _departments(user, ids) -> list[dict]:
-    """The user's departments with who is on duty (and, for their managers, the duty switches)."""
+def _departments(user, orgs) -> list[dict]:
+    """The user's departments with who is on duty; for their managers, every professional with
+    the duty switch (two queries each, whatever the size of the department)."""
     out = []
-    orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=ids)}
-    for org_id, org in orgs.items():
-        members = department_members(org_id)
-        is_manager = any(m.user_id == user.pk and m.role == Role.MANAGER for m in members)
-        out.append(
-            {
-                "organisation": org,
-                "members": members,
-                "on_duty": [m for m in members if m.on_duty],
-                "is_manager": is_manager,
-            }
+    for org in orgs:
+        mine = Membership.objects.filter(organisation=org, user=user, is_active=True).first()
+        is_manager = mine is not None and mine.role == Role.MANAGER
+        members = department_members(org.pk) if is_manager else []
+        on_duty = (
+            [m for m in members if m.on_duty]
+            if is_manager
+            else list(
+                Membership.objects.filter(
+                    organisation=org, is_active=True, on_duty=True, user__is_active=True
+                )
+                .select_related("user")
+                .order_by("id")
+            )
         )
+        out.append({"organisation": org, "members": members, "on_duty": on_duty, "is_manager": is_manager})
     return out
 
 
@@ -414,9 +419,7 @@ def signal_child(request, signal_id):
     hints = []
     form = ChildForm(request.POST or None, initial=_child_initial(signal))
     if action == "link":
-        child = Child.objects.filter(pk=request.POST.get("child") or 0).first()
-        if child is None:
-            raise Http404
+        child = child_found_by(request.user, request.POST.get("child"))
         try:
             services.signal_link_child(ctx=ctx, signal=signal, child=child)
         except ValidationError as exc:

@@ -59,7 +59,7 @@ def test_bad_input_is_keyed_by_field(world, api):
     fields = r.json()["error"]["fields"]
     assert {"category", "description"} <= set(fields) and "age" in fields["child"]
     r = api("petrov").post("/api/v1/signals/", body(child={"first_name": ""}), format="json")
-    assert r.status_code == 400 and "child_first_name" in r.json()["error"]["fields"]
+    assert r.status_code == 400 and "first_name" in r.json()["error"]["fields"]["child"]
     assert not Signal.objects.filter(reporter_user=world.petrov).exists()
 
 

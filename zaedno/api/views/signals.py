@@ -8,10 +8,12 @@ writes through ``zaedno.signals.services`` and ``zaedno.cases.services``.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -44,13 +46,37 @@ from zaedno.api.views.base import (
 from zaedno.cases import queries as case_queries
 from zaedno.cases import services as case_services
 from zaedno.cases.access import access_for
-from zaedno.children.models import Child
+from zaedno.children.queries import child_found_by
 from zaedno.signals import queries, services
 from zaedno.signals.access import intake_department_ids
 from zaedno.signals.choices import ReporterKind
 
 TAGS = ["signals"]
 LEAD_TAGS = ["cases"]
+
+
+# The service's field names of a signal, as the API's input nests them (``child.first_name``).
+NESTED_FIELDS = {
+    **{f"child_{name}": ("child", name) for name in (
+        "first_name", "middle_name", "last_name", "birth_date", "age", "sex", "egn", "settlement", "address", "school",
+    )},
+    "reporter_kind": ("reporter", "kind"), "reporter_name": ("reporter", "name"),
+    "reporter_contact": ("reporter", "contact"), "reporter_organisation": ("reporter", "organisation"),
+}  # fmt: skip
+
+
+def _nested_errors(exc: DjangoValidationError) -> ValidationError:
+    """A service's errors keyed as the request was: ``{"child": {"first_name": […]}}``."""
+    if not hasattr(exc, "error_dict"):
+        return ValidationError({"non_field_errors": exc.messages})
+    out: dict = {}
+    for field, messages in exc.message_dict.items():
+        if field in NESTED_FIELDS:
+            parent, name = NESTED_FIELDS[field]
+            out.setdefault(parent, {})[name] = messages
+        else:
+            out[field] = messages
+    return ValidationError(out)
 
 
 def _out(request, access) -> dict:
@@ -97,7 +123,8 @@ class SignalListView(InputFormsMixin, APIView):
         s.is_valid(raise_exception=True)
         d = s.validated_data
         child, reporter = d.get("child") or {}, d.get("reporter") or {}
-        signal = services.signal_record(
+        try:
+            signal = services.signal_record(
             ctx=api_ctx(request),
             data=services.SignalInput(
                 kind=d["kind"], category=d["category"], description=d["description"], received_at=d["received_at"],
@@ -111,7 +138,9 @@ class SignalListView(InputFormsMixin, APIView):
                 reporter_is_me=reporter.get("is_me", True), reporter_name=reporter.get("name", ""),
                 reporter_contact=reporter.get("contact", ""), reporter_organisation=reporter.get("organisation"),
             ),
-        )  # fmt: skip
+            )  # fmt: skip
+        except DjangoValidationError as exc:
+            raise _nested_errors(exc) from exc
         access = _signal(request, signal.pk, audit=False)
         return Response(_out(request, access), status=status.HTTP_201_CREATED)
 
@@ -209,9 +238,7 @@ class SignalChildView(_SignalAction):
     )  # fmt: skip
     def post(self, request, signal_id: int):
         def link(access, data):
-            child = Child.objects.filter(pk=data["child"]).first()
-            if child is None:
-                raise Http404
+            child = child_found_by(request.user, data["child"])
             services.signal_link_child(ctx=api_ctx(request), signal=access.signal, child=child)
 
         return self._run(request, signal_id, link)

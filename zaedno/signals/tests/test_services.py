@@ -107,6 +107,7 @@ def test_a_school_signal_reaches_the_ozd_and_the_police_at_once(w, clock):
     assert told == {"ivanova", "nikolova", "georgieva"}
     for n in Notification.objects.filter(kind="signal.received"):
         assert "Иван" not in n.title + n.body and "ТАЙНО" not in n.title + n.body
+        assert "Вела Благоева" not in n.title + n.body  # nor who reported it
         assert signal.number in n.title
     event = AuditEvent.objects.get(action="signal.record")
     assert "Петров" not in str(event.details) and "ТАЙНО" not in str(event.details)
