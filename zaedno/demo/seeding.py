@@ -94,8 +94,10 @@ from zaedno.signals.services import MSG_TIMELINE_SIGNAL
 # Categories only the Child Protection Department leads (protocols' ``lead`` rules): a ЦОП leads
 # only support cases.
 PROTECTION = {"violence", "neglect", "minor_pregnancy"}
-# Share of children with a signal still in the department's queue (received in the last days).
-OPEN_SIGNAL_SHARE = 0.02
+# Share of children with a signal still in the department's queue (received in the last days): the
+# seeded cases come in at some 26,000 a year for 100,000 children, and a signal waits a few days
+# for its decision, so about 200 wait at any time.
+OPEN_SIGNAL_SHARE = 0.002
 
 K = OrganisationKind
 DAY = 86400.0
@@ -315,6 +317,17 @@ class Seeder:
                 batch_size=1000,
             )
         self.result.professionals_created = len(users)
+        # Each department has a head and two workers on intake duty, as a real ОЗД does: they are
+        # the ones told of each new signal (docs/signals.md).
+        for org, _pros in wanted:
+            if org.kind != K.OZD:
+                continue
+            members = Membership.objects.filter(organisation=org, is_active=True).order_by("id")
+            if not members.filter(role=Role.MANAGER).exists() and members.count() > 3:
+                members.filter(pk=members.first().pk).update(role=Role.MANAGER)
+            if not members.filter(on_duty=True).exists():
+                duty = list(members.filter(role=Role.PRACTITIONER).values_list("pk", flat=True)[:2])
+                Membership.objects.filter(pk__in=duty).update(on_duty=True)
         # Everyone practising in the municipality's organisations is available for teams.
         self.pros: dict[str, list[Pro]] = defaultdict(list)
         rows = (
@@ -795,9 +808,9 @@ class Seeder:
             workers[p.org_id].append(p.user_id)
         reporters = [p for kind in (K.SCHOOL, K.GP, K.DPS, K.COP) for p in self.pros.get(kind, [])]
         cats, weights = zip(*CATEGORY_WEIGHTS.items(), strict=True)
-        for child in children:
-            if rng.random() >= OPEN_SIGNAL_SHARE:
-                continue
+        for child in rng.sample(
+            children, min(len(children), max(1, round(len(children) * OPEN_SIGNAL_SHARE)))
+        ):
             received = now - dt.timedelta(hours=rng.uniform(0.2, 24 * 12))
             category = rng.choices(cats, weights=weights)[0]
             org = departments[rng.randrange(len(departments))]

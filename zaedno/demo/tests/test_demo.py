@@ -462,3 +462,36 @@ def test_the_resource_map_of_the_oblast_is_seeded(demo_output):
     assert services.filter(latitude__isnull=False).count() == services.count()
     # The demo's own organisations run them (the ЦОП of the personas is on the map).
     assert services.filter(organisation__memberships__user__username="stoyanov").exists()
+
+
+@pytest.mark.django_db
+def test_demo_signals_in_every_state_through_the_front_door(demo_output):
+    from zaedno.signals.models import SignalRoute
+    from zaedno.signals.queries import queue
+
+    ivanova = User.objects.get(username="ivanova")
+    # Every case came from a signal decided "open a case".
+    assert Signal.objects.filter(decision="open_case").count() == Case.objects.count()
+    assert not Case.objects.exclude(signals__decision="open_case").exists()
+    # Some wait in ivanova's department: unassigned (petrov's, this morning), assigned, checked.
+    waiting = queue(ivanova)
+    assert {s.status for s in waiting} == {"received", "checking"}
+    petrov = [s for s in waiting if s.reporter_user and s.reporter_user.username == "petrov"]
+    assert petrov and petrov[0].assigned_to is None and petrov[0].category == "violence"
+    assert any(s.immediate_danger and s.checked_at for s in waiting)
+    assert any(s.kind == "commission_request" for s in waiting)
+    # One decided "no case" with a community service, one attached to an open case.
+    no_case = Signal.objects.get(decision="no_case")
+    assert no_case.redirected_to is not None and no_case.decision_reason
+    attached = Signal.objects.get(decision="attach")
+    assert attached.case.signals.count() == 2
+    # Reporters of every kind; the police informed of violence; nobody left unrouted.
+    assert set(Signal.objects.values_list("reporter_kind", flat=True)) >= {
+        "professional",
+        "citizen",
+        "helpline",
+    }
+    assert SignalRoute.objects.filter(institution="police", status="notified").exists()
+    assert not Signal.objects.filter(status="unrouted").exists()
+    # The department's head was told of what waited too long.
+    assert Notification.objects.filter(user__username="nikolova", kind__startswith="signal.").exists()
