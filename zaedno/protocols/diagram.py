@@ -54,6 +54,7 @@ ARTEFACT_LABELS = {
     "assessment_done": gettext_noop("assessment done"),
     "formulation_agreed": gettext_noop("shared understanding agreed"),
     "plan_agreed": gettext_noop("plan agreed"),
+    "plan_signed": gettext_noop("plan signed by the team"),
     "decision_recorded": gettext_noop("decision recorded"),
     "review_held": gettext_noop("review held"),
 }

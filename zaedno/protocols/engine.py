@@ -9,7 +9,10 @@ Everything a case does that a protocol cares about comes in through three doors:
   ``remind_at`` before it and ``escalate_at`` after it.
 * :func:`artefact_record` — a record exists (a meeting held, an assessment, a plan agreed, a
   notification sent). Every open or waiting step completed by that record is done; steps waiting
-  for those steps start; a repeating step gets its next occurrence.
+  for those steps start; a repeating step gets its next occurrence. A step completes only by the
+  record its definition names and only once the step it waits for (``step_done:<code>``) is done
+  or does not apply: a record made earlier leaves it waiting, with a note on the timeline, unless
+  the lead or a manager marks it done with the reason for the exception (:func:`step_complete`).
 * :func:`step_not_applicable` — a step does not apply to this case, always with a reason.
 
 Each change is on the case timeline and in the audit trail, in the same transaction. Owners are
@@ -54,6 +57,13 @@ MSG_EVENT = gettext_noop("Protocol event: %(event)s")
 MSG_STEP_DONE = gettext_noop("Step done: %(step)s")
 MSG_STEP_DONE_LATE = gettext_noop("Step done late: %(step)s")
 MSG_STEP_NA = gettext_noop("Step marked not applicable: %(step)s. Reason: %(reason)s")
+MSG_STEP_WAITS = gettext_noop(
+    "“%(step)s” is not done yet: it waits for “%(waits_for)s”. Mark it done once that step is done, "
+    "or now with the reason for the exception."
+)
+MSG_STEP_DONE_EARLY = gettext_noop(
+    "Step done before “%(waits_for)s”, as an exception: %(step)s. Reason: %(reason)s"
+)
 
 # Events a professional may record by hand (the others come from the case itself).
 MANUAL_EVENTS = ("crisis_identified", "service_started")
@@ -393,6 +403,26 @@ def parse_artefact(value: str) -> tuple[str, str]:
     return match.group(1), match.group(2) or ""
 
 
+def waits_for(step: CaseStep) -> CaseStep | None:
+    """The step this one depends on (``starts_on: step_done:<code>``) while it is not finished.
+
+    Finished is done or not applicable; a dependency that is not on the case at all (its
+    ``applies_when`` does not hold) holds nothing back.
+    """
+    if not step.starts_on.startswith(STEP_DONE):
+        return None
+    dep = (
+        CaseStep.objects.filter(
+            case_protocol_id=step.case_protocol_id, step_code=step.starts_on[len(STEP_DONE) :]
+        )
+        .order_by("-occurrence")
+        .first()
+    )
+    if dep is None or dep.status in (StepStatus.DONE, StepStatus.NOT_APPLICABLE):
+        return None
+    return dep
+
+
 def _matches(completed_by: str, artefact: str, kind: str) -> bool:
     want, want_kind = parse_artefact(completed_by)
     return want == artefact and (not want_kind or want_kind == kind)
@@ -402,11 +432,14 @@ def _matches(completed_by: str, artefact: str, kind: str) -> bool:
 def artefact_record(
     *, ctx: AuditContext, case: Case, artefact: str, kind: str = "", at: dt.datetime | None = None,
     evidence: str = "", object_type: str = "", object_id: str = "", only_step: CaseStep | None = None,
+    exception_reason: str = "",
 ) -> tuple[CaseArtefact, list[CaseStep]]:  # fmt: skip
     """Record that ``artefact[kind]`` exists on ``case``; complete the steps it completes.
 
     Returns the record and the steps it completed. ``only_step`` limits completion to one step
-    (a professional marking a particular step done).
+    (a professional marking a particular step done). A step still waiting for the step it depends
+    on is not completed — the timeline says what it waits for — unless ``exception_reason`` is
+    given with ``only_step`` (checked by :func:`step_complete`).
     """
     if artefact not in ARTEFACTS or (kind and kind not in ARTEFACTS[artefact]):
         raise ValueError(f"unknown artefact {artefact}[{kind}]")
@@ -429,7 +462,11 @@ def artefact_record(
         if not _matches(step.completed_by, artefact, kind) or (step.case_protocol_id, step.step_code) in seen:
             continue
         seen.add((step.case_protocol_id, step.step_code))  # one occurrence of a repeating step at a time
-        _complete(run, step, record)
+        dep = waits_for(step)
+        if dep is not None and not (exception_reason and only_step is not None):
+            _waits(run, step, dep, record)
+            continue
+        _complete(run, step, record, waits=dep, exception_reason=exception_reason if dep else "")
     for key in (f"{artefact}[{kind}]", artefact):
         if key in ARTEFACT_EVENTS:
             event = ARTEFACT_EVENTS[key]
@@ -439,21 +476,63 @@ def artefact_record(
     return record, run.completed
 
 
-def _complete(run: _Run, step: CaseStep, record: CaseArtefact) -> None:
+def _waits(run: _Run, step: CaseStep, dep: CaseStep, record: CaseArtefact) -> None:
+    """A record came before the step it waits for was done: the step stays as it is, and says so."""
+    title, dep_title = step_title(step, settings.LANGUAGE_CODE), step_title(dep, settings.LANGUAGE_CODE)
+    _timeline(run, MSG_STEP_WAITS, {"step": title, "waits_for": dep_title})
+    audit_record(
+        ctx=run.ctx, action="protocol.step.waits", case_id=run.case.pk, object_type="case_step", object_id=step.pk,
+        details={"step": step.step_code, "waits_for": dep.step_code, "artefact": record.pk},
+    )  # fmt: skip
+
+
+def artefact_exists(*, case: Case, artefact: str, object_type: str, object_id) -> bool:
+    """Whether ``artefact`` was already recorded for this record (e.g. a plan signed once)."""
+    return CaseArtefact.objects.filter(
+        case=case, artefact=artefact, object_type=object_type, object_id=str(object_id)
+    ).exists()
+
+
+def _complete(
+    run: _Run,
+    step: CaseStep,
+    record: CaseArtefact,
+    *,
+    waits: CaseStep | None = None,
+    exception_reason: str = "",
+) -> None:
     step.status = StepStatus.DONE
     step.completed_at = run.at
     step.completed_by_user = _actor(run.ctx)
     step.artefact = record
+    step.exception_reason = exception_reason
     step.version += 1
-    step.save(update_fields=["status", "completed_at", "completed_by_user", "artefact", "version"])
+    step.save(
+        update_fields=[
+            "status",
+            "completed_at",
+            "completed_by_user",
+            "artefact",
+            "exception_reason",
+            "version",
+        ]
+    )
     run.completed.append(step)
     late = step.due_at is not None and run.at > step.due_at
-    _timeline(
-        run, MSG_STEP_DONE_LATE if late else MSG_STEP_DONE, {"step": step_title(step, settings.LANGUAGE_CODE)}
-    )
+    title = step_title(step, settings.LANGUAGE_CODE)
+    if waits is not None:
+        _timeline(
+            run, MSG_STEP_DONE_EARLY,
+            {"step": title, "waits_for": step_title(waits, settings.LANGUAGE_CODE), "reason": exception_reason[:200]},
+        )  # fmt: skip
+    else:
+        _timeline(run, MSG_STEP_DONE_LATE if late else MSG_STEP_DONE, {"step": title})
+    details = {"step": step.step_code, "occurrence": step.occurrence, "late": late, "artefact": record.pk}
+    if waits is not None:
+        details["before"] = waits.step_code
     audit_record(
         ctx=run.ctx, action="protocol.step.done", case_id=run.case.pk, object_type="case_step", object_id=step.pk,
-        details={"step": step.step_code, "occurrence": step.occurrence, "late": late, "artefact": record.pk},
+        details=details, reason=exception_reason,
     )  # fmt: skip
     _after_step_finished(run, step)
 
@@ -498,9 +577,13 @@ def can_complete(access, step: CaseStep) -> bool:
 @transaction.atomic
 def step_complete(
     *, ctx: AuditContext, access, step: CaseStep, evidence: str, at: dt.datetime | None = None,
-    expected_version: int | None = None,
+    expected_version: int | None = None, exception_reason: str = "",
 ) -> CaseStep:  # fmt: skip
-    """A professional records that a step is done, saying what shows it (the evidence)."""
+    """A professional records that a step is done, saying what shows it (the evidence).
+
+    A step still waiting for the step it depends on is done only as an exception: by the case
+    lead or a manager, with the reason (kept on the step, the timeline and the audit trail).
+    """
     step = CaseStep.objects.select_for_update().select_related("case_protocol__version").get(pk=step.pk)
     if not can_complete(access, step):
         raise PermissionDenied(
@@ -521,11 +604,31 @@ def step_complete(
         raise ValidationError({"version": [STALE_STEP()]})
     if step.status not in (StepStatus.OPEN, StepStatus.WAITING):
         errors["step"] = [_("This step is already %(status)s.") % {"status": step.get_status_display()}]
+    dep = waits_for(step) if step.status == StepStatus.WAITING else None
+    exception_reason = (exception_reason or "").strip() if dep is not None else ""
+    if dep is not None:
+        if not (access.can_manage_team and access.can_write):
+            raise PermissionDenied(
+                _(
+                    "This step waits for “%(step)s”. Only the case lead or a manager can mark it done "
+                    "before that, with the reason for the exception."
+                )
+                % {"step": step_title(dep)}
+            )
+        if len(exception_reason) < 10:
+            errors["exception_reason"] = [
+                _(
+                    "This step waits for “%(step)s”, which is not done yet. Say why it is done before "
+                    "that (a full sentence), or mark that step done first."
+                )
+                % {"step": step_title(dep)}
+            ]
     if errors:
         raise ValidationError(errors)
     artefact, kind = parse_artefact(step.completed_by)
     artefact_record(
         ctx=ctx, case=access.case, artefact=artefact, kind=kind, at=at, evidence=evidence, only_step=step,
+        exception_reason=exception_reason,
     )  # fmt: skip
     step.refresh_from_db()
     return step

@@ -35,6 +35,15 @@ class StepDoneForm(forms.Form):
     at = _when(
         _("Done on"), _("Leave empty for now; or the date and time it was done, e.g. 23.11.2026 14:30.")
     )
+    exception_reason = forms.CharField(
+        label=_("Why it is done before the step it waits for"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_(
+            "Only the case lead or a manager makes this exception; the reason is kept with the step."
+        ),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

@@ -196,6 +196,9 @@ class CaseStep(models.Model):
         CaseArtefact, on_delete=models.PROTECT, null=True, blank=True, related_name="steps"
     )
     not_applicable_reason = models.TextField(_("why not applicable"), blank=True)
+    # Why the step was done before the step it waits for (the lead's or a manager's exception).
+    # ``db_default``: the demo's seed writes steps with a column list of its own.
+    exception_reason = models.TextField(_("reason for the exception"), blank=True, default="", db_default="")
     ended_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     due_notice_sent_at = models.DateTimeField(null=True, blank=True)

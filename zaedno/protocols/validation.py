@@ -18,6 +18,8 @@ import jsonschema
 import yaml
 
 from zaedno.protocols.vocabulary import (
+    ARTEFACT_COMES_AFTER,
+    ARTEFACT_EVENTS,
     ARTEFACTS,
     CONDITIONS,
     DEADLINE_UNITS,
@@ -400,6 +402,7 @@ def _semantic_errors(data: dict, at: _Locator, source: str) -> list[ProtocolErro
                     f"{match.group(2)!r} is not a kind of {match.group(1)} (kinds: {allowed})",
                 )
 
+    _completion_errors(data, steps, after, err)
     reported: set[str] = set()
     for start in after:
         chain, code = [start], after.get(start)
@@ -415,6 +418,83 @@ def _semantic_errors(data: dict, at: _Locator, source: str) -> list[ProtocolErro
                 + " → ".join([*cycle, code][::-1]),
             )
     return errors
+
+
+def _completion_errors(data: dict, steps: dict[str, list[PathItem]], after: dict[str, str], err) -> None:
+    """Refuse definitions where it is unclear which record completes a step, or where it could
+    complete the step before the step it waits for is done.
+
+    The engine completes a step only by the record its definition names and only once the step
+    it waits for (``starts_on: step_done:<code>``) is done; these are the definitions where that
+    rule could not hold or would be a guess.
+    """
+    bodies: dict[str, dict] = {}
+    records: dict[str, tuple[str, str]] = {}
+    for stage in data["stages"]:
+        for step in stage["steps"]:
+            bodies[step["code"]] = step
+            match = ARTEFACT_RE.match(step["completed_by"])
+            if match and match.group(1) in ARTEFACTS:
+                kind = match.group(2) or ""
+                if not kind or kind in ARTEFACTS[match.group(1)]:
+                    records[step["code"]] = (match.group(1), kind)  # the unknown ones are reported above
+    first: dict[tuple[str, str], str] = {}
+    for code, (artefact, kind) in records.items():
+        here, step = steps[code], bodies[code]
+        record = step["completed_by"]
+        if not kind and ARTEFACTS[artefact]:
+            err(
+                [*here, "completed_by"],
+                f"{record!r} does not say which kind, so a record of any kind would complete this step; "
+                f"name one of {_words(sorted(ARTEFACTS[artefact]))}",
+            )
+            continue
+        dep = after.get(code)
+        if dep in records:
+            dep_record = bodies[dep]["completed_by"]
+            dep_artefact, dep_kind = records[dep]
+            if (dep_artefact, dep_kind) == (artefact, kind):
+                err(
+                    [*here, "completed_by"],
+                    f"{record!r} also completes {dep!r}, the step this one waits for, so one record would "
+                    "complete both at once",
+                )
+                continue
+            if dep_kind == kind and artefact in ARTEFACT_COMES_AFTER.get(dep_artefact, ()):
+                err(
+                    [*here, "completed_by"],
+                    f"{record!r} is always made before {dep_record!r}, which completes {dep!r}, the step "
+                    "this one waits for, so it could never complete this step after it",
+                )
+                continue
+        if dep is not None and bodies[dep].get("applies_when"):
+            own = step.get("applies_when") or {}
+            if any(
+                name not in own or not set(own[name]) <= set(values)
+                for name, values in bodies[dep]["applies_when"].items()
+            ):
+                err(
+                    [*here, "starts_on"],
+                    f"waits for {dep!r}, which applies only to some cases (applies_when "
+                    f"{_words(bodies[dep]['applies_when'])}), so on the others this step would wait for "
+                    "ever; give it the same applies_when",
+                )
+        starts = step["starts_on"]
+        raised = ARTEFACT_EVENTS.get(f"{artefact}[{kind}]") or ARTEFACT_EVENTS.get(artefact)
+        if raised is not None and raised == starts:
+            err(
+                [*here, "completed_by"],
+                f"{record!r} is also the record that starts this step's clock ({starts}), so the step "
+                "would be done the moment it starts",
+            )
+            continue
+        other = first.setdefault((artefact, kind), code)
+        if other != code and after.get(other) != code:
+            err(
+                [*here, "completed_by"],
+                f"{record!r} also completes step {other!r} ({format_path(steps[other])}); one record "
+                "completing two steps makes it unclear which was done",
+            )
 
 
 def check_text(text: str, source: str = "<text>") -> Checked:

@@ -51,6 +51,8 @@ ARTEFACTS: dict[str, frozenset[str]] = {
     "assessment_done": frozenset({"multisector", "needs", "individual_needs"}),
     "formulation_agreed": frozenset(),
     "plan_agreed": frozenset({"case_plan", "action_plan", "individual_support_plan"}),
+    # Every team member asked to confirm the agreed plan has confirmed it (подписан от екипа).
+    "plan_signed": frozenset({"case_plan", "action_plan", "individual_support_plan"}),
     "decision_recorded": frozenset({"closure", "protection_measure", "crisis_intervention", "follow_up"}),
     "review_held": frozenset({"plan", "follow_up"}),
 }
@@ -96,4 +98,12 @@ ARTEFACT_EVENTS: dict[str, str] = {
     "team_formed": "team_formed",
     "plan_agreed[case_plan]": "plan_agreed",
     "plan_agreed[action_plan]": "plan_agreed",
+}
+
+# Records that can only be made after another record of the same kind: a plan is signed by the
+# team only once it has been agreed. The validator uses this to refuse a step whose record would
+# always come before the record of the step it waits for (it could never be done after it).
+# Keys and values are artefacts; the kind is the same on both sides.
+ARTEFACT_COMES_AFTER: dict[str, tuple[str, ...]] = {
+    "plan_signed": ("plan_agreed",),
 }

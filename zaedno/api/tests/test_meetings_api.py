@@ -15,6 +15,7 @@ from zaedno.api.tests.conftest import OUTSIDERS, last_event, text
 from zaedno.core.testing import build_world
 from zaedno.meetings.models import Decision, Meeting, MeetingStatus
 from zaedno.protocols.models import CaseStep, StepStatus
+from zaedno.protocols.tests.helpers import steps_done_before
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +80,7 @@ def run_meeting(api, world, clock, *, sensitivity=2):
 
 
 def test_the_meeting_lifecycle(api, world, clock, mailoutbox, django_capture_on_commit_callbacks):
+    steps_done_before(world.case, "assessment_conference", user=world.ivanova)  # a step waits for its own
     with django_capture_on_commit_callbacks(execute=True):
         r = schedule(api, world)
     assert r.status_code == 201

@@ -14,6 +14,7 @@ from zaedno.meetings.models import MeetingStatus
 from zaedno.plans.models import Plan, PlanStatus
 from zaedno.plans.tests.helpers import CHILD_WORDS, meeting
 from zaedno.protocols.models import CaseStep, StepStatus
+from zaedno.protocols.tests.helpers import steps_done_before
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +61,7 @@ def multisector_step(case, code, occurrence=1):
 
 def test_plan_lifecycle_through_the_api(world, api, clock):
     case = world.case
+    steps_done_before(case, "plan_agreed", user=world.ivanova)  # a step waits for its own
     lead = api("ivanova")
     r = lead.post(url(case, "plans/"), {"kind": "case_plan"}, format="json")
     assert r.status_code == 201, r.json()

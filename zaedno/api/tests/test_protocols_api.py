@@ -85,12 +85,12 @@ def test_protocol_list_shows_every_loaded_protocol_and_version(world, api):
     by_code = {p["code"]: p for p in r.json()}
     assert set(by_code) == {"coordination_mechanism", "multisector", "social_service_support"}
     cm = by_code["coordination_mechanism"]
-    stored = ProtocolVersion.objects.get(definition__code="coordination_mechanism", version=2)
+    stored = ProtocolVersion.objects.get(definition__code="coordination_mechanism", version=3)
     assert cm["title"] == {"bg": stored.definition.title_bg, "en": stored.definition.title_en}
-    assert cm["current_version"] == 2
+    assert cm["current_version"] == 3
     assert cm["versions"] == [
         {
-            "version": 2,
+            "version": 3,
             "loaded_at": cm["versions"][0]["loaded_at"],
             "shipped": True,
             "stage_count": stored.stage_count,
@@ -132,7 +132,7 @@ def test_protocol_definition_current_and_by_version(world, api):
     body = r.json()
     assert (body["code"], body["version"], body["current"], body["shipped"]) == (
         "coordination_mechanism",
-        2,
+        3,
         True,
         True,
     )
@@ -140,7 +140,7 @@ def test_protocol_definition_current_and_by_version(world, api):
     assert [s["code"] for s in body["body"]["stages"]] == ["signal", "team", "assessment"]
     assert body["title"]["en"] == body["body"]["title"]["en"]
     assert len(body["sha256"]) == 64
-    again = api("angelova").get("/api/v1/protocols/coordination_mechanism/versions/2/")
+    again = api("angelova").get("/api/v1/protocols/coordination_mechanism/versions/3/")
     assert again.status_code == 200
     assert again.json() == body
 
@@ -175,7 +175,7 @@ def test_steps_of_the_case_for_the_lead(world, api, clock):
     r = api("ivanova").get(steps_url(world.case))
     assert r.status_code == 200, r.content
     body = r.json()
-    assert [(p["code"], p["version"]) for p in body] == [("coordination_mechanism", 2), ("multisector", 2)]
+    assert [(p["code"], p["version"]) for p in body] == [("coordination_mechanism", 3), ("multisector", 3)]
     steps = steps_by_code(body)
     informed = steps[("coordination_mechanism", "institutions_informed")]
     assert informed["id"] == step(world.case, "coordination_mechanism", "institutions_informed").pk
@@ -673,7 +673,7 @@ def test_schema_has_the_protocol_endpoints(world):
     [
         "/api/v1/protocols/",
         "/api/v1/protocols/multisector/",
-        "/api/v1/protocols/multisector/versions/2/",
+        "/api/v1/protocols/multisector/versions/3/",
         "/api/v1/cases/{case}/steps/",
         "/api/v1/me/work/",
         "/api/v1/notifications/",

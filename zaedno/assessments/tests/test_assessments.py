@@ -27,6 +27,7 @@ from zaedno.core.testing import build_world, ctx_for
 from zaedno.documents.testing import pdf_text
 from zaedno.meetings.models import Meeting, MeetingKind, MeetingStatus
 from zaedno.protocols.models import CaseStep, StepStatus
+from zaedno.protocols.tests.helpers import steps_done_before
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +91,7 @@ def step(case, protocol, code):
 
 def test_two_sectors_formulation_at_meeting_and_completion_complete_protocol_steps(world):
     w = world
+    steps_done_before(w.case, "multisector_assessment", "assessment_report", user=w.ivanova)
     a = start(w)
     assert a.number == 1 and a.status == AssessmentStatus.DRAFT
     social = contribute(w, w.ivanova, a, SOCIAL)

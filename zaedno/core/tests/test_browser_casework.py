@@ -26,6 +26,7 @@ from zaedno.documents.testing import pdf_text
 from zaedno.meetings.models import Attendance, Decision, Meeting, MeetingKind, MeetingStatus
 from zaedno.plans.models import Plan, PlanStatus
 from zaedno.protocols.models import CaseStep
+from zaedno.protocols.tests.helpers import steps_done_before
 from zaedno.tools.models import ToolDocument, ToolVersion
 
 # A live server in another thread needs committed data; the flush afterwards must restore the
@@ -61,9 +62,13 @@ def _journey(browser, base: str, w) -> None:
     page.wait_for_url(lambda url: "/login/" not in url)
     case = w.case
 
+    # A step completes only after the step it waits for: the team is formed before the conference,
+    # and the assessment and the shared understanding are agreed before the plan.
+    steps_done_before(case, "assessment_conference", user=w.ivanova)
     meeting = _schedule_conference(page, base, w)
     _hold_conference(page, base, w, meeting)
     _tools(page, base, meeting)
+    steps_done_before(case, "plan_agreed", user=w.ivanova)
     plan = _plan(page, base, w, meeting)
     _pdfs(page, base, w, meeting, plan)
 

@@ -55,6 +55,7 @@ class Casework(Scenes, ToolContent, StoryRecords):
             "formulation_agreed": self.formulation,
             "plan_agreed[case_plan]": self.plan_agreed,
             "plan_agreed[action_plan]": self.plan_agreed,
+            "plan_signed[action_plan]": self.plan_signed,
             "review_held[plan]": self.review,
             "review_held[follow_up]": self.followup,
             "decision_recorded[closure]": self.closure,
@@ -106,7 +107,7 @@ class Casework(Scenes, ToolContent, StoryRecords):
                 self.at(
                     when, lambda: self.schedule_ahead(state, code, MeetingKind.CONFERENCE_PLANNING, starts)
                 )
-        elif code in ("plan_agreed[case_plan]", "plan_agreed[action_plan]"):
+        elif code in ("plan_agreed[case_plan]", "plan_agreed[action_plan]", "plan_signed[action_plan]"):
             starts = at - dt.timedelta(hours=2)
             if starts > clock + dt.timedelta(hours=2):
                 kind = PlanKind.CASE_PLAN if "case_plan" in code else PlanKind.ACTION_PLAN

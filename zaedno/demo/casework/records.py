@@ -50,7 +50,9 @@ from zaedno.plans.services import (
     MeasureData,
     WaymarkData,
     action_status_set,
+    active_members,
     add_months,
+    confirmation_state,
     content_of,
     followup_complete,
     followup_schedule,
@@ -62,6 +64,7 @@ from zaedno.plans.services import (
 )
 from zaedno.profiles.models import Indicator
 from zaedno.profiles.services import indicator_record, indicator_withdraw
+from zaedno.protocols.models import CaseArtefact
 from zaedno.tools.models import ToolDocument, ToolKind
 from zaedno.tools.services import tool_create, tool_version_add
 
@@ -255,7 +258,7 @@ class StoryRecords(CaseworkBase):
             content=self.plan_content(state, case, kind),
         )  # fmt: skip
 
-    def plan_agreed(self, state, case, at, by, code) -> bool:
+    def plan_agreed(self, state, case, at, by, code, *, confirm_later: bool = True) -> bool:
         kind = PlanKind.CASE_PLAN if "case_plan" in code else PlanKind.ACTION_PLAN
         if self.now != at or not self.safe(case, (code,), code):
             return False
@@ -282,12 +285,37 @@ class StoryRecords(CaseworkBase):
             )  # fmt: skip
             if meeting is None:
                 return False
-        self.agree(state, case, draft, meeting)
+        self.agree(state, case, draft, meeting, confirm_later=confirm_later)
         return True
 
-    def agree(self, state: dict, case: Case, draft: Plan, meeting: Meeting) -> None:
+    def plan_signed(self, state, case, at, by, code) -> bool:
+        """The action plan signed by the team: agreed at the meeting and confirmed there by every
+        member asked, so the last confirmation records ``plan_signed[action_plan]`` at the story's
+        moment (the step is done only then, not when the plan is agreed)."""
+        if self.now != at or not self.safe(case, (code, "plan_agreed[action_plan]"), code):
+            return False
+        plan = Plan.objects.filter(case=case, kind=PlanKind.ACTION_PLAN, status=PlanStatus.AGREED).first()
+        if plan is None:
+            if not self.plan_agreed(state, case, at, by, "plan_agreed[action_plan]", confirm_later=False):
+                return False
+            plan = Plan.objects.get(case=case, kind=PlanKind.ACTION_PLAN, status=PlanStatus.AGREED)
+        members = active_members(case)
+        state_now = confirmation_state(plan, members, list(plan.confirmations.all()))
+        for member in state_now["pending"]:
+            plan_confirm(
+                ctx=self.ctx(member.user.username), access=self.access(member.user.username, case), plan=plan
+            )
+        return CaseArtefact.objects.filter(
+            case=case, artefact="plan_signed", object_type="plan", object_id=str(plan.pk)
+        ).exists()
+
+    def agree(
+        self, state: dict, case: Case, draft: Plan, meeting: Meeting, *, confirm_later: bool = True
+    ) -> None:
         lead = state["lead"]
         plan = plan_agree(ctx=self.ctx(lead), access=self.access(lead, case), plan=draft, meeting=meeting)
+        if not confirm_later:
+            return
         for username in self.team(case):
             if username != lead and self.rng.random() < 0.85:
                 when = self.later(self.now, 2, 24 * 7)

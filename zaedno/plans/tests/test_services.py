@@ -30,6 +30,7 @@ from zaedno.plans.models import (
 from zaedno.plans.services import ActionData, MeasureData
 from zaedno.plans.tests.helpers import CHILD_WORDS, agreed_plan, content, meeting
 from zaedno.protocols.models import CaseArtefact, CaseStep, StepStatus
+from zaedno.protocols.tests.helpers import steps_done_before
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +60,7 @@ def step(case, protocol, code, occurrence=1):
 
 def test_draft_agreed_confirmed_reviewed_and_superseded(world, clock):
     ctx, access = lead(world)
+    steps_done_before(world.case, "plan_agreed", user=world.ivanova)  # a step waits for its own
     plan = services.plan_start(ctx=ctx, access=access)
     assert (plan.number, plan.status) == (1, PlanStatus.DRAFT)
     services.plan_draft_save(

@@ -34,7 +34,7 @@ stages:
         owner: team
         starts_on: step_done:met
         deadline: {days: 20}
-        completed_by: plan_agreed
+        completed_by: plan_agreed[case_plan]
         optional: true
 """
 

@@ -26,8 +26,8 @@ def run(*args):
 def test_check_ok_for_every_shipped_file():
     code, out, _ = run("check", *map(str, shipped_files()))
     assert code == 0
-    assert "OK: coordination_mechanism v2, 3 stages, 6 steps" in out
-    assert "OK: multisector v2, 7 stages, 10 steps" in out
+    assert "OK: coordination_mechanism v3, 3 stages, 6 steps" in out
+    assert "OK: multisector v3, 7 stages, 10 steps" in out
     assert "OK: social_service_support v1, 1 stage, 2 steps" in out
 
 
@@ -45,7 +45,7 @@ BROKEN = {
     "type": ("version: 1\n", "version: one\n", "p.yaml:2: version: expected a whole number, got text 'one'"),
     "owner": ("owner: team", "owner: anyone", "p.yaml:28: stages[1].steps[0].owner: 'anyone' is not one of"),
     "artefact": (
-        "completed_by: plan_agreed\n",
+        "completed_by: plan_agreed[case_plan]\n",
         "completed_by: planned\n",
         "p.yaml:31: stages[1].steps[0].completed_by: 'planned' is not one of",
     ),
@@ -121,7 +121,7 @@ def test_list_sync_and_load(tmp_path):
     code, out, _ = run("list")
     assert code == 0
     assert "No protocols loaded." in out
-    assert "multisector.yaml: multisector v2, 7 stages, 10 steps — not loaded" in out
+    assert "multisector.yaml: multisector v3, 7 stages, 10 steps — not loaded" in out
 
     code, out, _ = run("sync")
     assert code == 0 and out.count("Loaded ") == 3
@@ -146,5 +146,5 @@ def test_list_sync_and_load(tmp_path):
     code, out, _ = run("list")
     assert "vt_sample v1  3 stages" not in out
     assert "vt_sample v1  2 stages, 3 steps  local vt.yaml" in out
-    assert "coordination_mechanism v2  3 stages, 6 steps  shipped coordination_mechanism.yaml" in out
+    assert "coordination_mechanism v3  3 stages, 6 steps  shipped coordination_mechanism.yaml" in out
     assert "not loaded" not in out

@@ -277,23 +277,23 @@ def test_diagram_specifics(client, people):
 def test_diagram_is_bulgarian_by_default(client, people):
     client.force_login(people.petrov)
     page = client.get(reverse("protocols:diagram", args=["multisector"])).content.decode()
-    assert "Случаен конферанс за мултисекторна оценка" in page
+    assert "Конференция по случая за мултисекторна оценка" in page
     assert "Multisector assessment case conference" not in page
 
 
 @pytest.mark.parametrize(
-    "url", ["/protocols/nothing/", "/protocols/multisector/v3/", "/protocols/multisector/v0/"]
+    "url", ["/protocols/nothing/", "/protocols/multisector/v4/", "/protocols/multisector/v0/"]
 )
 def test_unknown_protocol_or_version_is_404(client, people, url):
     assert english(client, people.petrov).get(url).status_code == 404
 
 
-def multisector_v2() -> str:
-    """The shipped multisector definition (version 2) as a version 3 with a renamed step and a
+def multisector_next() -> str:
+    """The shipped multisector definition (version 3) as a version 4 with a renamed step and a
     shorter term."""
     source = (SHIPPED_DIR / "multisector.yaml").read_text(encoding="utf-8")
     for old, new in [
-        ("version: 2", "version: 3"),
+        ("version: 3", "version: 4"),
         ("en: Signal checked}", "en: Signal checked within the new local term}"),
         ("deadline: {days: 7}", "deadline: {days: 3}"),
     ]:
@@ -303,16 +303,16 @@ def multisector_v2() -> str:
 
 
 def test_version_page_shows_the_old_version(client, people):
-    protocol_load(ctx=ctx_for(people.admin), text=multisector_v2(), source_name="multisector.yaml")
+    protocol_load(ctx=ctx_for(people.admin), text=multisector_next(), source_name="multisector.yaml")
     english(client, people.petrov)
     current = client.get(reverse("protocols:diagram", args=["multisector"])).content.decode()
     assert "Signal checked within the new local term" in current and "within 3 days" in current
     assert "This is version" not in current
-    old = client.get(reverse("protocols:diagram_version", args=["multisector", 2])).content.decode()
+    old = client.get(reverse("protocols:diagram_version", args=["multisector", 3])).content.decode()
     assert "Signal checked within the new local term" not in old and "within 7 days" in old
-    assert "This is version 2; the current version is 3." in old
+    assert "This is version 3; the current version is 4." in old
     listing = client.get(reverse("protocols:list")).content.decode()
-    assert reverse("protocols:diagram_version", args=["multisector", 3]) in listing
+    assert reverse("protocols:diagram_version", args=["multisector", 4]) in listing
     assert "local version" in listing  # loaded from text, not shipped
 
 
@@ -407,14 +407,14 @@ def test_the_read_is_audited(client, w):
 
 
 def test_case_on_its_version_still_shows_it_after_a_new_one_is_loaded(client, w):
-    protocol_load(ctx=ctx_for(w.admin), text=multisector_v2(), source_name="multisector.yaml")
+    protocol_load(ctx=ctx_for(w.admin), text=multisector_next(), source_name="multisector.yaml")
     page = english(client, w.ivanova).get(case_url(w)).content.decode()
     section = page.split('data-protocol="multisector"', 1)[1]
-    assert section.startswith(' data-version="2"')
-    assert "version 2; current is 3" in section
+    assert section.startswith(' data-version="3"')
+    assert "version 3; current is 4" in section
     assert "Signal checked within the new local term" not in page
     assert "within 7 days" in box_html(page, "multisector", "signal_checked")
-    assert reverse("protocols:diagram_version", args=["multisector", 2]) in page
+    assert reverse("protocols:diagram_version", args=["multisector", 3]) in page
     # The Coordination Mechanism has no newer version: no note.
     cm = page.split('data-protocol="coordination_mechanism"', 1)[1].split('data-protocol="multisector"', 1)[0]
     assert "current is" not in cm

@@ -116,7 +116,7 @@ def test_the_whole_mechanism_on_time_and_late(w, clock):
         days=3
     )  # Tue 26, Wed 27, Thu 28, Fri 29, Mon 1
     clock.set(2026, 5, 29, 12, 0)
-    record(w, "plan_agreed", "action_plan")
+    record(w, "plan_signed", "action_plan")
     assert (
         steps(w.case, "coordination_mechanism")["action_plan"].compliance(clock.at) == Compliance.DONE_ON_TIME
     )

@@ -36,6 +36,7 @@ def protocol_overview(access, now=None) -> list:
         titles = {s["code"]: s["title"] for s in version.body["stages"]}
         stages: dict[str, dict] = {}
         counts = dict.fromkeys(STATE_ORDER, 0)
+        latest = {s.step_code: s for s in cp.step_list}  # ordered by occurrence: the last one wins
         for step in cp.step_list:
             step.state = step.compliance(now)
             step.title = engine.text(engine.steps_of(version)[step.step_code].title)
@@ -44,10 +45,13 @@ def protocol_overview(access, now=None) -> list:
             repeat = step.occurrence > 1 and "repeat" in body
             step.deadline_text = repeat_words(body["repeat"]) if repeat else deadline_words(body["deadline"])
             step.starts_text = _starts_text(step.starts_on, version)
+            step.waits_for = _waits_for(step, latest, version)
             step.can_complete = engine.can_complete(access, step) and step.status in (
                 StepStatus.OPEN,
                 StepStatus.WAITING,
             )
+            if step.waits_for and not (access.can_manage_team and access.can_write):
+                step.can_complete = False  # done early only as the lead's or a manager's exception
             step.can_mark_na = access.can_manage_team and access.can_write and step.status in (
                 StepStatus.OPEN, StepStatus.WAITING,
             )  # fmt: skip
@@ -64,6 +68,17 @@ def protocol_overview(access, now=None) -> list:
         )
         out.append(cp)
     return out
+
+
+def _waits_for(step, latest: dict, version) -> str:
+    """The title of the step this one waits for while that one is not finished (``engine.waits_for``
+    from the steps already read), or ""."""
+    if step.status != StepStatus.WAITING or not step.starts_on.startswith(STEP_DONE):
+        return ""
+    dep = latest.get(step.starts_on[len(STEP_DONE) :])
+    if dep is None or dep.status in (StepStatus.DONE, StepStatus.NOT_APPLICABLE):
+        return ""
+    return engine.text(engine.steps_of(version)[dep.step_code].title)
 
 
 def _starts_text(starts_on: str, version) -> str:
@@ -110,6 +125,7 @@ def step_done(request, case_id, step_id):
             engine.step_complete(
                 ctx=ctx, access=access, step=step, evidence=form.cleaned_data["evidence"],
                 at=form.cleaned_data["at"], expected_version=form.cleaned_data["version"],
+                exception_reason=form.cleaned_data["exception_reason"],
             )  # fmt: skip
         except PermissionDenied as exc:
             messages.error(request, str(exc) or _("You cannot change this step."))
