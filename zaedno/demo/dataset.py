@@ -182,7 +182,29 @@ COLLEAGUES: list[PersonSpec] = [
     PersonSpec("doneva", "Биляна", "Донева", P.PSYCHOLOGIST, "ngo_ch"),
     PersonSpec("minchev", "Огнян", "Минчев", P.PEDAGOGUE, "youth_vt"),
     PersonSpec("ralev", "Светослав", "Ралев", P.OTHER, "sport_vt"),
+    # The heads of the organisations whose people work on cases, so that "the responsible person's
+    # manager" exists everywhere (escalations, the compliance page). They report no signals and
+    # join no team: the story of the demo stays as it was.
+    PersonSpec("mihaylova", "Даниела", "Михайлова", P.PRINCIPAL, "school_vb", role=Role.MANAGER),
+    PersonSpec("popov", "Христо", "Попов", P.PRINCIPAL, "school_bk", role=Role.MANAGER),
+    PersonSpec("zhekova", "Румяна", "Жекова", P.PRINCIPAL, "school_go", role=Role.MANAGER),
+    PersonSpec("denev", "Иван", "Денев", P.PRINCIPAL, "school_go2", role=Role.MANAGER),
+    PersonSpec("tsoneva", "Мариана", "Цонева", P.PRINCIPAL, "kg_vt", role=Role.MANAGER),
+    PersonSpec("lazarova", "Веселина", "Лазарова", P.MANAGER, "cop_vt", role=Role.MANAGER),
+    PersonSpec("bozhilova", "Светла", "Божилова", P.MANAGER, "csri_vt", role=Role.MANAGER),
+    PersonSpec("yordanov", "Павел", "Йорданов", P.MANAGER, "crisis_vt", role=Role.MANAGER),
+    PersonSpec("nedelcheva", "Камелия", "Неделчева", P.DOCTOR, "hospital_vt", role=Role.MANAGER),
+    PersonSpec("ganeva", "Илиана", "Ганева", P.MANAGER, "gp_vt", role=Role.MANAGER),
+    PersonSpec("kolev", "Стефан", "Колев", P.POLICE_INSPECTOR, "dps_vt", role=Role.MANAGER),
+    PersonSpec("raykova", "Елица", "Райкова", P.MANAGER, "mkb_vt", role=Role.MANAGER),
+    PersonSpec("dobrev", "Любомир", "Добрев", P.MANAGER, "mun_vt", role=Role.MANAGER),
+    PersonSpec("vladimirova", "Ралица", "Владимирова", P.MANAGER, "ngo_zd", role=Role.MANAGER),
+    PersonSpec("hadzhiev", "Борислав", "Хаджиев", P.MANAGER, "ngo_ch", role=Role.MANAGER),
+    PersonSpec("kamenova", "Валентина", "Каменова", P.MANAGER, "youth_vt", role=Role.MANAGER),
+    PersonSpec("tanev", "Милен", "Танев", P.MANAGER, "sport_vt", role=Role.MANAGER),
 ]  # fmt: skip
+# Managers among the colleagues above (besides the personas): not reporters of the demo's signals.
+MANAGERS = {p.username for p in PERSONAS + COLLEAGUES if p.role == Role.MANAGER}
 
 S = Sensitivity
 # Who joins the team for which kind of signal: (username, role, sharing level), by municipality.
@@ -261,6 +283,9 @@ LEADS: list[tuple[str, int]] = [
 SECOND_CASES = 4  # children who come back with a new case after the first was closed
 # On intake duty (дежурство) in the two departments; their heads assign the signals too.
 DUTY = ("ivanova", "atanasova")
+# The inspectors of the ДПС stay on duty there, so the signals routed to the police still reach
+# them now that the ДПС has a head (a routed signal goes to the managers and whoever is on duty).
+ROUTED_DUTY = ("georgieva", "slavov")
 HEADS = {"ozd_vt": "nikolova", "ozd_go": "kirilova"}
 # A ЦОП may lead only a support case (the protocols' ``lead`` rules): these categories.
 SUPPORT = ("disability", "antisocial", "dropout", "parental_conflict", "other")
@@ -384,7 +409,7 @@ class _Loader:
             )  # fmt: skip
             self.org_of[spec.username] = spec.org
         # On intake duty in each department: notified of every new signal, may assign it.
-        Membership.objects.filter(user__username__in=DUTY).update(on_duty=True)
+        Membership.objects.filter(user__username__in=DUTY + ROUTED_DUTY).update(on_duty=True)
         # One slow hash for everyone: the demo password is shared anyway.
         User.objects.filter(pk__in=[u.pk for u in self.users.values()]).update(
             password=make_password(self.password)
@@ -598,7 +623,11 @@ class _Loader:
         category = state["category"]
         sector = srng.choice(SOURCE[category])
         org_key = self._org_key_for_sector(sector, code, srng)
-        reporters = [u for u, o in self.org_of.items() if o == org_key and u != "admin"] if org_key else []
+        reporters = (
+            [u for u, o in self.org_of.items() if o == org_key and u != "admin" and u not in MANAGERS]
+            if org_key
+            else []
+        )
         reporter = srng.choice(sorted(reporters)) if reporters else None
         kind = ReporterKind.PROFESSIONAL
         if sector == "community":

@@ -32,7 +32,7 @@ def work_panel(user, now):
 
 def compliance_panel(user, organisations, municipalities, now):
     """Decision counts — no child's data — for the cases each organisation leads and for the
-    decisions it is responsible for."""
+    decisions it owes: those assigned to it and those of its professionals."""
     if not organisations:
         return None
     names = {pk: str(o) for pk, o in organisations.items()}
@@ -40,8 +40,13 @@ def compliance_panel(user, organisations, municipalities, now):
     led = queries.decision_compliance(
         base.filter(case__lead_organisation_id__in=names), "case__lead_organisation_id", now
     )
+    # The organisation's own decisions and its professionals' (the responsible person's org).
     owned = queries.decision_compliance(
-        base.filter(responsible_organisation_id__in=names), "responsible_organisation_id", now
+        base.annotate(owner_organisation=queries.decision_owner_organisation()).filter(
+            owner_organisation__in=names
+        ),
+        "owner_organisation",
+        now,
     )
     if not led and not owned:
         return None

@@ -20,7 +20,6 @@ import yaml
 from django.conf import settings
 
 from zaedno.cases.models import SignalCategory
-from zaedno.organisations.models import Sector
 from zaedno.profiles.models import IndicatorKind
 
 DEFAULT_PATH = Path(__file__).with_name("criteria.yaml")
@@ -30,23 +29,38 @@ CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 VOCABULARIES: dict[str, list[str]] = {
     "indicators": list(IndicatorKind.values),
     "categories": list(SignalCategory.values),
-    "sectors": list(Sector.values),
 }
 
 # The rules the code knows, with the parameters each takes (all required).
 RULES: dict[str, dict[str, str]] = {
     # significant needs in at least ``min_domains`` domains of the current completed assessment
     "significant_needs": {"min_domains": "int"},
-    # at least ``min_sectors`` different sectors among the active team members
-    "team_sectors": {"min_sectors": "int"},
+    # at least ``min_sectors`` sectors that recorded a need of the child in that assessment
+    "needs_by_sectors": {"min_sectors": "int"},
     # one of ``indicators`` recorded by the team and not withdrawn
     "indicator": {"indicators": "indicators"},
     # a signal of one of ``categories``, or one of ``indicators``
     "signal_or_indicator": {"categories": "categories", "indicators": "indicators"},
     # at least ``min_moves`` moves between services or schools in the last 12 months
     "moves_between_services": {"min_moves": "int"},
-    # one of ``indicators``, or a professional of one of ``sectors`` in the active team
-    "indicator_or_team_sector": {"indicators": "indicators", "sectors": "sectors"},
+}
+
+# Where each rule reads its fact. A criterion is a fact about the child: what was recorded about
+# them (a signal's category, the shared assessment, the child's service and school history) or
+# what the team recorded with a note (an indicator). Never who is in the team: a police inspector
+# who joins does not put a child victim "in conflict with the law" (issue 12, item 3).
+RULE_SOURCES: dict[str, tuple[str, ...]] = {
+    "significant_needs": ("assessment",),
+    "needs_by_sectors": ("assessment",),
+    "indicator": ("indicator",),
+    "signal_or_indicator": ("signal", "indicator"),
+    "moves_between_services": ("episodes",),
+}
+
+# Rules of earlier versions that read the team; a file that still uses one is refused, saying why.
+TEAM_RULES: dict[str, str] = {
+    "team_sectors": "needs_by_sectors",
+    "indicator_or_team_sector": "signal_or_indicator",
 }
 
 LANGS = ("bg", "en")
@@ -148,7 +162,12 @@ def _criterion(raw, index: int, source: str, errors: list[str]) -> Criterion | N
         errors.append(f"{where}: field “{extra}”: unknown field")
     rule = raw.get("rule")
     params: dict = {}
-    if rule not in RULES:
+    if rule in TEAM_RULES:
+        errors.append(
+            f"{where}: field “rule”: {rule} reads who is in the team, and a criterion must be a fact"
+            f" about the child (use {TEAM_RULES[rule]})"
+        )
+    elif rule not in RULES:
         errors.append(f"{where}: field “rule”: unknown rule {rule!r} (known: {', '.join(RULES)})")
     else:
         given = raw.get("params") or {}

@@ -99,22 +99,24 @@ def explain(criterion: Criterion, result: dict) -> str:
         return _("Significant needs in %(n)s domains: %(list)s (needed: %(min)s).") % {
             "n": n, "list": _labels(facts, "domain"), "min": p["min_domains"],
         }  # fmt: skip
-    if rule == "team_sectors":
-        return _("%(n)s sectors in the team: %(list)s (needed: %(min)s).") % {
-            "n": n, "list": _labels(facts, "sector") or "—", "min": p["min_sectors"],
+    if rule == "needs_by_sectors":
+        if not n:
+            return _(
+                "No sector recorded a need in the latest completed assessment (needed: %(min)s sectors)."
+            ) % {"min": p["min_sectors"]}
+        return _("Sectors that recorded a need in the latest completed assessment: %(n)s — %(list)s (needed: %(min)s).") % {
+            "n": n, "list": _labels(facts, "sector"), "min": p["min_sectors"],
         }  # fmt: skip
     if rule == "moves_between_services":
-        return _(
-            "%(n)s moves between services or schools in the last 12 months (needed: %(min)s). "
-            "Moves are not recorded in Zaedno yet."
-        ) % {"n": n, "min": p["min_moves"]}
+        return _("%(n)s moves between services or schools in the last 12 months (needed: %(min)s).") % {
+            "n": n,
+            "min": p["min_moves"],
+        }
     parts = []
     if signals := _labels(facts, "signal"):
         parts.append(_("signal: %(list)s") % {"list": signals})
     if indicators := _labels(facts, "indicator"):
         parts.append(_("recorded by the team: %(list)s") % {"list": indicators})
-    if sectors := _labels(facts, "sector"):
-        parts.append(_("in the team: %(list)s") % {"list": sectors})
     if parts:
         text = "; ".join(parts)
         return text[:1].upper() + text[1:] + "."
@@ -168,8 +170,11 @@ def rule_text(criterion: Criterion) -> str:
         return _(
             "A significant need in at least %(n)s domains of the latest completed shared assessment."
         ) % {"n": p["min_domains"]}
-    if rule == "team_sectors":
-        return _("Professionals of at least %(n)s sectors in the team now.") % {"n": p["min_sectors"]}
+    if rule == "needs_by_sectors":
+        return _(
+            "Needs of the child or the family recorded in the latest completed shared assessment by "
+            "different sectors: at least %(n)s (who is in the team does not count)."
+        ) % {"n": p["min_sectors"]}
     if rule == "indicator":
         return _("An indicator recorded by the team: %(list)s.") % {
             "list": _vocab(p["indicators"], "indicator")
@@ -182,8 +187,4 @@ def rule_text(criterion: Criterion) -> str:
         return _("At least %(n)s moves between services or schools in the last 12 months.") % {
             "n": p["min_moves"]
         }
-    if rule == "indicator_or_team_sector":
-        return _("An indicator recorded by the team: %(list)s, or a professional of the sector %(sectors)s in the team.") % {
-            "list": _vocab(p["indicators"], "indicator"), "sectors": _vocab(p["sectors"], "sector"),
-        }  # fmt: skip
     return rule

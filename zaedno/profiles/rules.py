@@ -1,17 +1,20 @@
 """The rules the criteria file may use, evaluated on one case (see ``criteria.RULES``).
 
-Each rule looks at facts of the case gathered once (the current assessment's significant needs,
-the sectors in the team, the indicators, the signals, the moves) and says whether its criterion
-is met, with the facts that made it so — the "why" the profile page shows. Facts are stored as
-codes (``domain:health``, ``sector:police``, ``indicator:refusal_of_help``, ``signal:violence``)
-and translated when shown.
+Each rule looks at facts about the child gathered once (the current assessment's significant
+needs and the sectors that recorded a need, the indicators the team recorded, the signals, the
+moves) and says whether its criterion is met, with the facts that made it so — the "why" the
+profile page shows. Facts are stored as codes (``domain:health``, ``sector:education``,
+``indicator:refusal_of_help``, ``signal:violence``) and translated when shown.
+
+Who is in the team is not a fact about the child, and no rule reads it (``criteria.RULE_SOURCES``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from zaedno.cases.models import Case, TeamMember
+from zaedno.cases.models import Case
+from zaedno.organisations.models import Sector
 from zaedno.profiles.criteria import Criteria, Criterion
 from zaedno.profiles.models import Indicator
 from zaedno.signals.models import Signal
@@ -33,23 +36,41 @@ class CaseFacts:
     """What the rules look at, read once per case."""
 
     significant_domains: list[str]
-    team_sectors: list[str]
+    need_sectors: list[str]
     indicators: list[str]
     signal_categories: list[str]
     moves: int
 
 
+def need_sectors(case: Case) -> list[str]:
+    """Sectors whose contribution to the case's current completed assessment records a need of the
+    child (some or significant) in at least one domain, in the order of ``Sector``.
+
+    As ``significant_need_domains``: computed for the whole team, whatever the contribution's
+    sensitivity (only sector codes leave this function). A sector that joined the team and saw no
+    need does not count.
+    """
+    from zaedno.assessments.models import AssessmentStatus, DomainEntry, NeedLevel
+
+    rows = (
+        DomainEntry.objects.filter(
+            contribution__assessment__case=case,
+            contribution__assessment__status=AssessmentStatus.COMPLETED,
+            level__in=[NeedLevel.SOME, NeedLevel.SIGNIFICANT],
+        )
+        .values_list("contribution__sector", flat=True)
+        .distinct()
+    )
+    order = list(Sector.values)
+    return sorted(set(rows), key=order.index)
+
+
 def case_facts(case: Case) -> CaseFacts:
     from zaedno.assessments.queries import significant_need_domains
 
-    sectors = (
-        TeamMember.objects.filter(case=case, left_at__isnull=True)
-        .values_list("organisation__sector", flat=True)
-        .distinct()
-    )
     return CaseFacts(
         significant_domains=significant_need_domains(case),
-        team_sectors=sorted(set(sectors)),
+        need_sectors=need_sectors(case),
         indicators=sorted(
             Indicator.objects.filter(case=case, withdrawn_at__isnull=True).values_list("kind", flat=True)
         ),
@@ -78,9 +99,9 @@ def evaluate_criterion(criterion: Criterion, facts: CaseFacts) -> Result:
     if rule == "significant_needs":
         n = len(facts.significant_domains)
         return Result(n >= p["min_domains"], n, [f"domain:{d}" for d in facts.significant_domains])
-    if rule == "team_sectors":
-        n = len(facts.team_sectors)
-        return Result(n >= p["min_sectors"], n, [f"sector:{s}" for s in facts.team_sectors])
+    if rule == "needs_by_sectors":
+        n = len(facts.need_sectors)
+        return Result(n >= p["min_sectors"], n, [f"sector:{s}" for s in facts.need_sectors])
     if rule == "indicator":
         found = _matching_indicators(facts, p["indicators"])
         return Result(bool(found), len(found), found)
@@ -90,10 +111,6 @@ def evaluate_criterion(criterion: Criterion, facts: CaseFacts) -> Result:
         return Result(bool(found), len(found), found)
     if rule == "moves_between_services":
         return Result(facts.moves >= p["min_moves"], facts.moves, [])
-    if rule == "indicator_or_team_sector":
-        found = _matching_indicators(facts, p["indicators"])
-        found += [f"sector:{s}" for s in facts.team_sectors if s in p["sectors"]]
-        return Result(bool(found), len(found), found)
     raise ValueError(f"unknown rule {rule}")  # the file is validated when loaded
 
 

@@ -19,6 +19,7 @@ from zaedno.core.testing import build_world, ctx_for
 from zaedno.meetings.models import Meeting, MeetingKind, MeetingStatus
 from zaedno.profiles.models import Indicator
 from zaedno.protocols.models import CaseStep, StepStatus
+from zaedno.protocols.tests.helpers import steps_done_before
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +47,7 @@ def held_meeting(w):
 
 def test_assessment_lifecycle(world, api):
     w = world
+    steps_done_before(w.case, "multisector_assessment", user=w.ivanova)  # a step waits for its own
     r = api("petrov").post(url(w.case, "assessments/"))
     assert r.status_code == 201, r.json()
     aid = r.json()["id"]
@@ -123,9 +125,11 @@ def test_profile_and_indicators(world, api):
     assert met == {"violence"}
     assert last_event(action="profile.view").actor_username == "petrov"
 
-    team_member_add(
-        ctx=ctx_for(w.ivanova), access=access_for(w.ivanova, w.case), user=w.koleva, organisation=w.ngo,
-    )  # fmt: skip
+    # Who is in the team is not a criterion (issue 12, item 3): a recorded conflict with the law is.
+    r = api("ivanova").post(
+        url(w.case, "indicators/"), {"kind": "conflict_with_law", "note": "Преписка в МКБППМН"}, format="json"
+    )
+    assert r.status_code == 201, r.json()
     r = api("petrov").post(
         url(w.case, "indicators/"), {"kind": "refusal_of_help", "note": "Отказ"}, format="json"
     )

@@ -1,5 +1,5 @@
-"""Difficult-case profiles: the flag follows its criteria (team, indicators, assessment), the
-history says when and why, the criteria file is validated with clear errors, the refresh
+"""Difficult-case profiles: the flag follows its criteria (indicators, assessment, signals — facts
+about the child, never the team: see test_criteria_facts.py), the history says when and why, the criteria file is validated with clear errors, the refresh
 command recomputes every case, pages are need-to-know.
 
 The world's case comes from a signal of violence (criterion "violence" met from the start) with
@@ -57,12 +57,16 @@ def test_case_opening_computes_the_profile(world):
     assert moves_in_last_12_months(world.case) == 0
 
 
-def test_flag_follows_team_indicators_and_assessment(world):
+def test_flag_follows_indicators_and_assessment(world):
     w = world
-    # Several agencies: an NGO joins (social, education, ngo).
+    # An NGO joins: who is in the team is not a fact about the child, nothing changes.
     koleva = add(w, w.koleva, w.ngo)
-    assert profile(w).criteria_met == ["several_agencies", "violence"] and not profile(w).flagged
-    # The team records a refusal of help: 3 criteria, a difficult case.
+    assert profile(w).criteria_met == ["violence"] and not profile(w).flagged
+    # The team records a refusal of help and a conflict with the law: 3 criteria, a difficult case.
+    indicator_record(
+        ctx=ctx_for(w.ivanova), access=acc(w, w.ivanova), kind=IndicatorKind.CONFLICT_WITH_LAW,
+        note="Преписка в МКБППМН за кражба.",
+    )  # fmt: skip
     ind = indicator_record(
         ctx=ctx_for(w.petrov), access=acc(w, w.petrov), kind=IndicatorKind.REFUSAL_OF_HELP,
         note="Майката не допуска социалния работник от 3 седмици.",
@@ -82,7 +86,7 @@ def test_flag_follows_team_indicators_and_assessment(world):
     assert not profile(w).flagged and not case_is_difficult(w.case)
     last = ProfileChange.objects.filter(case=w.case).first()
     assert last.trigger == "indicator_withdrawn" and last.removed == ["refusal_of_help"] and not last.flagged
-    # An assessment with significant needs in 3 domains: on again.
+    # An assessment with significant needs in 3 domains, needs seen by 3 sectors: on again.
     a = assessment_services.assessment_start(ctx=ctx_for(w.ivanova), access=acc(w, w.ivanova))
     assessment_services.contribution_save(
         ctx=ctx_for(w.ivanova), access=acc(w, w.ivanova), assessment=a,
@@ -92,38 +96,34 @@ def test_flag_follows_team_indicators_and_assessment(world):
         ctx=ctx_for(w.petrov), access=acc(w, w.petrov), assessment=a,
         entries=[EntryData("education", level="significant"), EntryData("emotional", level="some")],
     )  # fmt: skip
+    assessment_services.contribution_save(
+        ctx=ctx_for(w.koleva), access=acc(w, w.koleva), assessment=a,
+        entries=[EntryData("emotional", level="some")],
+    )  # fmt: skip
     assert not profile(w).flagged  # a draft does not count
     a.refresh_from_db()
     assessment_services.assessment_complete(
         ctx=ctx_for(w.ivanova), access=acc(w, w.ivanova), assessment=a, expected_version=a.version
     )
     p = profile(w)
-    assert p.flagged and "needs_in_several_domains" in p.criteria_met
+    assert p.flagged and {"needs_in_several_domains", "several_agencies"} <= set(p.criteria_met)
     assert set(p.details["needs_in_several_domains"]["facts"]) == {
         "domain:basic_care",
         "domain:housing",
         "domain:education",
     }
+    assert p.details["several_agencies"]["facts"] == ["sector:social", "sector:education", "sector:ngo"]
     assert ProfileChange.objects.filter(case=w.case).first().trigger == "assessment_completed"
-    # The NGO leaves: two sectors, two criteria, off.
+    # The NGO leaves: its recorded needs stay in the assessment, the profile does not change.
     team_member_remove(
         ctx=ctx_for(w.ivanova), access=acc(w, w.ivanova), member=koleva, reason="Проектът приключи"
     )
-    p = profile(w)
-    assert not p.flagged and p.criteria_met == ["needs_in_several_domains", "violence"]
+    assert profile(w).criteria_met == p.criteria_met and profile(w).flagged
     history = list(
         ProfileChange.objects.filter(case=w.case).order_by("at", "id").values_list("trigger", "flagged")
     )
-    assert [flag for _t, flag in history] == [False, False, True, False, True, False]
-    assert history[-1][0] == "team_changed"
-
-
-def test_police_in_the_team_meets_conflict_with_the_law(world):
-    w = world
-    add(w, w.georgieva, w.dps)
-    p = profile(w)
-    # social, education, police: several agencies; police: conflict with the law; violence.
-    assert set(p.criteria_met) == {"several_agencies", "conflict_with_law", "violence"} and p.flagged
+    assert [flag for _t, flag in history] == [False, False, True, False, True]
+    assert history[-1][0] == "assessment_completed"
 
 
 def test_indicator_rules(world):
@@ -171,7 +171,7 @@ BAD = textwrap.dedent(
         label: {bg: Магия, en: Magic}
         description: {bg: Описание, en: Description}
       - code: refusal
-        rule: team_sectors
+        rule: needs_by_sectors
         params: {min_sectors: 2, colour: red}
         label: {bg: Отказ, en: Refusal}
         description: {bg: Описание, en: Description}
@@ -187,7 +187,7 @@ def test_yaml_validation_names_the_criterion_and_the_field():
     assert "criterion “needs”: field “label”.en: missing or empty" in text
     assert "criterion “refusal”: field “params.indicators”: unknown value(s) laziness" in text
     assert "criterion “magic”: field “rule”: unknown rule 'astrology'" in text
-    assert "criterion “refusal”: field “params.colour”: not a parameter of the rule team_sectors" in text
+    assert "criterion “refusal”: field “params.colour”: not a parameter of the rule needs_by_sectors" in text
     assert "field “threshold”: 9 is more than the 4 criteria" in text
     for broken, expected in [
         ("version: 1\ncriteria: []\nthreshold: 1", "field “date”"),
@@ -215,7 +215,7 @@ def test_refresh_command_applies_a_revised_criteria_file(world, tmp_path, settin
     revised = (
         DEFAULT_PATH.read_text(encoding="utf-8")
         .replace("threshold: 3", "threshold: 1")
-        .replace("version: 1", "version: 2")
+        .replace("version: 3", "version: 4")
     )
     path = tmp_path / "criteria.yaml"
     path.write_text(revised, encoding="utf-8")
@@ -223,7 +223,7 @@ def test_refresh_command_applies_a_revised_criteria_file(world, tmp_path, settin
     call_command("profiles", "refresh")
     assert "1 changed" in capsys.readouterr().out
     p = profile(w)
-    assert p.flagged and p.criteria_version == "2"
+    assert p.flagged and p.criteria_version == "4"
     last = ProfileChange.objects.filter(case=w.case).first()
     assert last.trigger == "criteria_refresh" and last.flag_changed and last.actor is None
     call_command("profiles_refresh")  # the same, nothing changes now
@@ -235,7 +235,9 @@ def test_refresh_command_applies_a_revised_criteria_file(world, tmp_path, settin
 
 def test_profile_page_shows_criteria_why_history_and_indicator_forms(world, client):
     w = world
-    add(w, w.koleva, w.ngo)
+    indicator_record(
+        ctx=ctx_for(w.ivanova), access=acc(w, w.ivanova), kind="conflict_with_law", note="Преписка в МКБППМН."
+    )
     client.force_login(w.petrov)
     r = client.post(
         reverse("profiles:indicator_add", args=[w.case.pk]),
@@ -245,7 +247,7 @@ def test_profile_page_shows_criteria_why_history_and_indicator_forms(world, clie
     page = client.get(reverse("profiles:case", args=[w.case.pk])).content.decode()
     assert "difficult-badge" in page and "Семейството отказва среща." in page
     assert "criterion-met" in page and "criterion-not-met" in page
-    ind = Indicator.objects.get(case=w.case)
+    ind = Indicator.objects.get(case=w.case, kind="refusal_of_help")
     r = client.post(reverse("profiles:indicator_withdraw", args=[w.case.pk, ind.pk]), {"note": "Вече идват."})
     assert r.status_code == 302 and not profile(w).flagged
     # Case page panel.
