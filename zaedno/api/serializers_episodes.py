@@ -67,6 +67,9 @@ class MoveOutSerializer(serializers.Serializer):
     to_episode = EpisodeOutSerializer()
     decision = DecisionRefSerializer(allow_null=True)
     emergency_reason = serializers.CharField()
+    plan_reason = serializers.CharField(
+        help_text="Why the move went ahead against an agreed goal of the plan."
+    )
     explicit = serializers.BooleanField(
         help_text="Recorded as a move in one step, rather than found from the dates."
     )
@@ -86,11 +89,19 @@ class MovesOutSerializer(serializers.Serializer):
 class _JustifySerializer(serializers.Serializer):
     decision_id = serializers.IntegerField(
         required=False, allow_null=True,
-        help_text="A decision of this case that agreed the move (required for a difficult case, unless an emergency).",
+        help_text=(
+            "The team's decision about the move: a decision of this case of kind `move` (naming from where to "
+            "where), taken at a held meeting whose minutes record the child's and the parents' views. Required "
+            "for a difficult case, unless an emergency."
+        ),
     )  # fmt: skip
     emergency_reason = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=TEXT_LIMIT,
         help_text=f"When there was no time for a team decision: what happened (at least {EMERGENCY_REASON_MIN} characters).",
+    )  # fmt: skip
+    plan_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_LIMIT,
+        help_text="Required when the move goes against an agreed goal of the plan (e.g. “stays in his school”): why.",
     )  # fmt: skip
 
 
@@ -130,3 +141,38 @@ class MoveInSerializer(_JustifySerializer):
     from_episode_id = serializers.IntegerField(help_text="The current episode the child leaves.")
     end = EndFieldsSerializer()
     to = EpisodeFieldsSerializer()
+
+
+class PlannedMoveOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    case_id = serializers.IntegerField(help_text="The case through which it was recorded.")
+    from_episode_id = serializers.IntegerField(help_text="The current episode the child would leave.")
+    kind = serializers.CharField(help_text=f"One of {_values(EpisodeKind)}.")
+    place = serializers.CharField(help_text="Where the child would go.")
+    planned_on = serializers.DateField()
+    proposed_by = serializers.CharField()
+    note = serializers.CharField()
+    status = serializers.CharField(help_text="`proposed`, `carried_out` or `withdrawn`.")
+    decision = DecisionRefSerializer(allow_null=True)
+    move_id = serializers.IntegerField(allow_null=True, help_text="The move recorded when it happened.")
+    withdraw_reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class PlannedMoveInSerializer(serializers.Serializer):
+    from_episode_id = serializers.IntegerField(help_text="The current episode the child would leave.")
+    to = EpisodeFieldsSerializer(
+        help_text="Where the child would go; `started_on` is the planned date (today or later)."
+    )
+    proposed_by = serializers.CharField(
+        max_length=200, help_text="Who proposes it, e.g. the school and who there."
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_LIMIT)
+    decision_id = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The team's decision about the move, if already taken."
+    )
+
+
+class PlannedMoveConfirmInSerializer(_JustifySerializer):
+    moved_on = serializers.DateField(required=False, allow_null=True, help_text="Default: the planned date.")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_LIMIT)

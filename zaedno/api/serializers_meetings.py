@@ -89,6 +89,12 @@ class DecisionOutSerializer(serializers.Serializer):
     restricted = serializers.SerializerMethodField(help_text="True when your sharing level hides its words.")
     text = serializers.SerializerMethodField()
     kind = code_field(DecisionKind, read_only=True, help_text="Empty for a general decision.")
+    move_from = serializers.SerializerMethodField(
+        help_text="For a decision about a move: where the child leaves."
+    )
+    move_to = serializers.SerializerMethodField(
+        help_text="For a decision about a move: where the child goes."
+    )
     responsible_kind = code_field(ResponsibleKind, read_only=True)
     responsible_user = UserRefSerializer(allow_null=True)
     responsible_organisation = OrganisationRefSerializer(allow_null=True)
@@ -104,6 +110,14 @@ class DecisionOutSerializer(serializers.Serializer):
 
     def get_restricted(self, decision) -> bool:
         return not decision.visible
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_move_from(self, decision) -> str | None:
+        return decision.move_from if decision.visible else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_move_to(self, decision) -> str | None:
+        return decision.move_to if decision.visible else None
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_text(self, decision) -> str | None:
@@ -126,8 +140,26 @@ class DecisionNoteOutSerializer(serializers.Serializer):
     )
 
 
+class DecisionDueChangeOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    old_due_on = serializers.DateField()
+    new_due_on = serializers.DateField()
+    reason = serializers.CharField()
+    changed_by = UserRefSerializer()
+    changed_at = serializers.DateTimeField()
+
+
 class DecisionDetailOutSerializer(DecisionOutSerializer):
     notes = serializers.SerializerMethodField()
+    due_changes = serializers.SerializerMethodField(
+        help_text="Each move of the due date: from, to, who, why."
+    )
+
+    @extend_schema_field(DecisionDueChangeOutSerializer(many=True, allow_null=True))
+    def get_due_changes(self, decision):
+        if not decision.visible:
+            return None
+        return DecisionDueChangeOutSerializer(decision.due_changes.all(), many=True).data
 
     @extend_schema_field(DecisionNoteOutSerializer(many=True, allow_null=True))
     def get_notes(self, decision):
@@ -251,6 +283,14 @@ class MeetingCancelInSerializer(serializers.Serializer):
 class DecisionCreateSerializer(serializers.Serializer):
     text = serializers.CharField()
     kind = code_field(DecisionKind, required=False, allow_blank=True, default="", help_text="Empty: general.")
+    move_from = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="",
+        help_text="Required for `kind` `move`: the school, service or placement the child leaves.",
+    )  # fmt: skip
+    move_to = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="",
+        help_text="Required for `kind` `move`: where the child goes.",
+    )  # fmt: skip
     responsible_kind = code_field(ResponsibleKind)
     responsible_user = serializers.IntegerField(required=False, allow_null=True, default=None)
     responsible_organisation = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -261,6 +301,14 @@ class DecisionCreateSerializer(serializers.Serializer):
         child=serializers.IntegerField(), required=False, default=list,
         help_text="Ids of open decisions of earlier meetings that this one replaces.",
     )  # fmt: skip
+
+
+class DecisionDueChangeInSerializer(serializers.Serializer):
+    due_on = serializers.DateField(
+        help_text="The new due date: not before the meeting that took the decision."
+    )
+    reason = serializers.CharField(max_length=2000, help_text="Why the due date moves (required).")
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
 class DecisionProgressInSerializer(serializers.Serializer):

@@ -12,4 +12,12 @@ urlpatterns: list = [
         name="case-episode-end",
     ),
     path("cases/<int:case_id>/moves/", episodes.MovesView.as_view(), name="case-moves"),
+    path(
+        "cases/<int:case_id>/planned-moves/", episodes.PlannedMovesView.as_view(), name="case-planned-moves"
+    ),
+    path(
+        "cases/<int:case_id>/planned-moves/<int:planned_id>/confirm/",
+        episodes.PlannedMoveConfirmView.as_view(),
+        name="case-planned-move-confirm",
+    ),  # fmt: skip
 ]

@@ -19,5 +19,6 @@ urlpatterns = [
     path("cases/<int:case_id>/decisions/", meetings.DecisionListView.as_view(), name="case-decision-list"),
     path(D, meetings.DecisionDetailView.as_view(), name="case-decision-detail"),
     path(D + "progress/", meetings.DecisionProgressView.as_view(), name="case-decision-progress"),
+    path(D + "due/", meetings.DecisionDueChangeView.as_view(), name="case-decision-due"),
     path("me/decisions/", meetings.MyDecisionsView.as_view(), name="me-decisions"),
 ]

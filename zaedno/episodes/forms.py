@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zaedno.accounts.models import User
 from zaedno.episodes.models import DecidedBy, EndReason, EpisodeKind, PlacementType
-from zaedno.episodes.queries import decision_choices
+from zaedno.episodes.queries import move_decision_choices
 from zaedno.episodes.services import EMERGENCY_REASON_MIN, EndData, EpisodeData
 from zaedno.organisations.models import Organisation
 from zaedno.resources.models import Service
@@ -28,9 +28,12 @@ def date_field(label):
 
 
 class DecisionChoiceField(forms.ModelChoiceField):
+    """A decision about the move: the meeting's date, from where to where, and its words."""
+
     def label_from_instance(self, obj):
         text = " ".join(obj.text.split())
-        return f"{obj.meeting.starts_at:%d.%m.%Y} — {text[:90]}{'…' if len(text) > 90 else ''}"
+        where = f"{obj.move_from} → {obj.move_to}: " if obj.move_from else ""
+        return f"{obj.meeting.starts_at:%d.%m.%Y} — {where}{text[:90]}{'…' if len(text) > 90 else ''}"
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -43,8 +46,13 @@ class _JustifyMixin:
 
     def _add_justification(self, access, *, help_text):
         self.fields["decision"] = DecisionChoiceField(
-            label=_("Team decision on the move"), queryset=decision_choices(access), required=False,
+            label=_("Team decision on the move"), queryset=move_decision_choices(access), required=False,
             empty_label=_("— none —"), help_text=help_text,
+        )  # fmt: skip
+        self.fields["plan_reason"] = forms.CharField(
+            label=_("Why, although the plan says otherwise"), required=False, max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=_("Only when the move goes against an agreed goal of the plan, e.g. “stays in his school”."),
         )  # fmt: skip
         self.fields["emergency_reason"] = forms.CharField(
             label=_("Emergency reason"), required=False, max_length=2000,
@@ -125,7 +133,9 @@ class EndFieldsMixin:
 
 
 MOVE_HELP = _(
-    "If this is a move of a child marked as a difficult case, the team decision is required (or an emergency reason)."
+    "If this is a move of a child marked as a difficult case, the team's decision about the move is required "
+    "(or an emergency reason). Only decisions recorded as a move, at a meeting that heard the child and the "
+    "parents, are offered."
 )
 
 
@@ -162,6 +172,66 @@ class MoveForm(EndFieldsMixin, EpisodeFieldsMixin, _JustifyMixin, forms.Form):
         self._add_justification(
             access,
             help_text=_(
-                "The decision of the meeting that agreed the move. Required for a difficult case, unless it was an emergency."
+                "The decision about the move taken at the case conference, naming from where to where. Required for "
+                "a difficult case, unless it was an emergency."
             ),
         )
+
+
+class PlannedMoveForm(EpisodeFieldsMixin, forms.Form):
+    """A move proposed before it happens: from which current place, to where, on which date, by whom."""
+
+    def __init__(self, *args, access, current, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["episode"] = forms.TypedChoiceField(
+            label=_("The child would leave"), coerce=int,
+            choices=[(e.pk, f"{e.get_kind_display()}: {e.place}") for e in current],
+        )  # fmt: skip
+        self._add_episode_fields()
+        self.fields["started_on"] = date_field(_("Planned for"))
+        self.fields["proposed_by"] = forms.CharField(
+            label=_("Proposed by"), max_length=200,
+            help_text=_("E.g. “СУ „Вела Благоева“, the principal”."),
+        )  # fmt: skip
+        self.fields["note"] = forms.CharField(
+            label=_("What was proposed and why"), required=False, max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )  # fmt: skip
+        self.fields["decision"] = DecisionChoiceField(
+            label=_("Team decision on the move"), queryset=move_decision_choices(access), required=False,
+            empty_label=_("— not decided yet —"),
+            help_text=_("If the team has already decided about the move at a case conference."),
+        )  # fmt: skip
+
+
+class PlannedDecisionForm(forms.Form):
+    """Link the team's decision about a proposed move."""
+
+    def __init__(self, *args, access, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"] = DecisionChoiceField(
+            label=_("Team decision on the move"), queryset=move_decision_choices(access), empty_label="—"
+        )
+
+
+class PlannedConfirmForm(_JustifyMixin, forms.Form):
+    """The planned move happened: on which day, and what justifies it."""
+
+    def __init__(self, *args, access, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["moved_on"] = date_field(_("Moved on"))
+        self.fields["note"] = forms.CharField(
+            label=_("About the end"),
+            required=False,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+        self._add_justification(access, help_text=MOVE_HELP)
+
+
+class PlannedWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the proposed move is withdrawn"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

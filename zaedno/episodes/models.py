@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zaedno.cases.models import Case
 from zaedno.children.models import Child
@@ -193,6 +194,9 @@ class Move(models.Model):
         verbose_name=_("team decision"),
     )  # fmt: skip
     emergency_reason = models.TextField(_("emergency reason"), blank=True)
+    # Why the move goes ahead although an agreed goal of the plan says otherwise (e.g. "stays in
+    # his school"): asked for whenever such a goal is found.
+    plan_reason = models.TextField(_("why, against the plan"), blank=True)
     # Whether it was recorded in one form ("move to…") or found from the dates of two episodes.
     explicit = models.BooleanField(default=False)
     was_difficult = models.BooleanField(_("difficult case at the time"), default=False)
@@ -212,3 +216,94 @@ class Move(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child_id}: {self.from_episode_id} → {self.to_episode_id} ({self.moved_on:%d.%m.%Y})"
+
+
+class PlannedMoveStatus(models.TextChoices):
+    # A context of their own: in Bulgarian the words agree with "смяна" (feminine).
+    PROPOSED = "proposed", pgettext_lazy("planned move", "proposed, not yet happened")
+    CARRIED_OUT = "carried_out", pgettext_lazy("planned move", "carried out")
+    WITHDRAWN = "withdrawn", pgettext_lazy("planned move", "withdrawn")
+
+
+class PlannedMove(models.Model):
+    """A move proposed before it happens (предложение за смяна), e.g. "the school proposes to move
+    him on 05.12": it goes to the team, which decides about it; the history records the move only
+    when it is confirmed on or after the date."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="planned_moves")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+", verbose_name=_("case"))
+    from_episode = models.ForeignKey(
+        Episode, on_delete=models.PROTECT, related_name="planned_moves", verbose_name=_("the child leaves")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=EpisodeKind.choices)
+    family = models.CharField(max_length=12, choices=Family.choices, editable=False)
+    placement_type = models.CharField(
+        _("type of placement"), max_length=12, choices=PlacementType.choices, blank=True
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("service on the map"),
+    )  # fmt: skip
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("organisation"),
+    )  # fmt: skip
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    planned_on = models.DateField(_("planned for"))
+    proposed_by = models.CharField(_("proposed by"), max_length=200)
+    note = models.TextField(_("about the proposal"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=PlannedMoveStatus.choices, default=PlannedMoveStatus.PROPOSED
+    )
+    decision = models.ForeignKey(
+        "meetings.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("team decision on the move"),
+    )  # fmt: skip
+    move = models.OneToOneField(
+        Move, on_delete=models.PROTECT, null=True, blank=True, related_name="planned", verbose_name=_("move")
+    )
+    withdraw_reason = models.TextField(_("why it was withdrawn"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["planned_on", "id"]
+        verbose_name = _("planned move")
+        verbose_name_plural = _("planned moves")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(service__isnull=False) | models.Q(organisation__isnull=False) | ~models.Q(name=""),
+                name="planned_move_where_named",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="carried_out") | models.Q(move__isnull=False),
+                name="planned_move_carried_out_has_move",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="withdrawn") | ~models.Q(withdraw_reason=""),
+                name="planned_move_withdrawn_has_reason",
+            ),
+        ]  # fmt: skip
+        indexes = [models.Index(fields=["child", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.from_episode_id} → {self.place} ({self.planned_on:%d.%m.%Y})"
+
+    @property
+    def place(self) -> str:
+        """Where the child would go: the name given, the service on the map, or the organisation."""
+        if self.name:
+            return self.name
+        if self.service_id:
+            return self.service.name
+        if self.organisation_id:
+            return self.organisation.short_name or self.organisation.name
+        return ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == PlannedMoveStatus.PROPOSED

@@ -8,6 +8,7 @@ whichever case recorded it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db.models import Count, F, Q
 from django.http import Http404
@@ -16,8 +17,8 @@ from django.utils import timezone
 from zaedno.cases.access import CaseAccess
 from zaedno.cases.models import Case, CaseStatus
 from zaedno.children.models import Child
-from zaedno.episodes.models import Episode, Move
-from zaedno.meetings.models import Decision
+from zaedno.episodes.models import Episode, Family, Move, PlannedMove, PlannedMoveStatus
+from zaedno.meetings.models import HELD_STATES, Decision, DecisionKind, DecisionStatus
 
 # A child moved this many times in the last 12 months is flagged on the case page and in the
 # case lead's "my work" (repeated moves). The difficult-case criterion has its own number in
@@ -133,14 +134,105 @@ def case_moves(access: CaseAccess) -> list[Move]:
 
 
 def decision_choices(access: CaseAccess):
-    """The case's decisions the reader may see: a move may point to one of them."""
+    """The case's decisions the reader may see (the API looks a given id up here; the service
+    then says why a decision that is not about the move cannot justify one)."""
     return Decision.objects.filter(case=access.case, sensitivity__lte=access.level).select_related("meeting")
+
+
+def move_decision_choices(access: CaseAccess):
+    """What the move forms offer: the case's decisions about a move (``DecisionKind.MOVE``), still
+    standing, taken at a held meeting whose minutes record the child's and the parents' views
+    (the same rule as ``services.move_decision_errors``)."""
+    return (
+        decision_choices(access)
+        .filter(kind=DecisionKind.MOVE, meeting__status__in=HELD_STATES)
+        .exclude(status__in=[DecisionStatus.SUPERSEDED, DecisionStatus.NOT_DONE])
+        .exclude(meeting__child_views="")
+        .exclude(meeting__parents_views="")
+        .order_by("-meeting__starts_at", "number")
+    )
 
 
 def decision_of_case(access: CaseAccess, decision_id) -> Decision | None:
     if decision_id in (None, ""):
         return None
     return decision_choices(access).filter(pk=decision_id).first()
+
+
+# A goal that asks the child to stay (остава, да остане, запазва…) in the part of life a move
+# touches: schools → education; placements → family relationships and identity; services →
+# health and emotional development. A goal that names the place the child would leave counts
+# whatever its domain.
+STAY_WORDS = re.compile(r"(остава|остане|останат|остават|запаз|\bstays?\b|\bremains?\b|\bkeeps?\b)", re.I)
+STAY_DOMAINS = {
+    Family.SCHOOLS: {"education"},
+    Family.PLACEMENTS: {"relationships", "identity"},
+    Family.SERVICES: {"health", "emotional"},
+}
+
+
+def goals_against_move(case: Case, episodes) -> list:
+    """The goals of the case's agreed plans that a move away from ``episodes`` would go against
+    (one query): those naming the place left, or asking the child to stay, in the domain the
+    move touches. The move form warns with them and the service asks for the reason."""
+    from zaedno.plans.models import Goal, PlanStatus
+
+    episodes = [e for e in episodes if e is not None]
+    if not episodes:
+        return []
+    goals = list(
+        Goal.objects.filter(plan__case=case, plan__status=PlanStatus.AGREED).order_by(
+            "plan_id", "position", "id"
+        )
+    )
+    found = []
+    for goal in goals:
+        text = goal.text.casefold()
+        for e in episodes:
+            place = (e.place or "").casefold()
+            names_place = len(place) >= 4 and place in text
+            if names_place or (
+                goal.domain in STAY_DOMAINS.get(e.family, set()) and STAY_WORDS.search(goal.text)
+            ):
+                found.append(goal)
+                break
+    return found
+
+
+def planned_moves(access: CaseAccess) -> list[PlannedMove]:
+    """The child's planned moves: the open ones first (by date), then the closed ones, newest first."""
+    rows = list(
+        PlannedMove.objects.filter(child_id=access.case.child_id).select_related(
+            "from_episode__service",
+            "from_episode__organisation",
+            "service",
+            "organisation",
+            "decision__meeting",
+            "move",
+            "created_by",
+        )  # fmt: skip
+    )
+    for p in rows:
+        p.decision_visible = p.decision_id is not None and access.sees(p.decision.sensitivity)
+    open_ = sorted(
+        (p for p in rows if p.status == PlannedMoveStatus.PROPOSED), key=lambda p: (p.planned_on, p.pk)
+    )
+    closed = sorted((p for p in rows if p.status != PlannedMoveStatus.PROPOSED), key=lambda p: -p.pk)
+    return open_ + closed
+
+
+def planned_get(access: CaseAccess, planned_id) -> PlannedMove:
+    """A planned move of the case's child, or 404 (the same for another child's and a missing one)."""
+    try:
+        return PlannedMove.objects.select_related(
+            "from_episode__service",
+            "from_episode__organisation",
+            "service",
+            "organisation",
+            "decision__meeting",
+        ).get(child_id=access.case.child_id, pk=int(planned_id))
+    except (PlannedMove.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def led_cases_with_repeated_moves(user, today: dt.date) -> list[Case]:

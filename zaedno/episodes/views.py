@@ -18,7 +18,15 @@ from zaedno.audit.services import AuditContext
 from zaedno.cases.access import case_for_user
 from zaedno.cases.forms import apply_service_errors
 from zaedno.episodes import queries, services
-from zaedno.episodes.forms import EpisodeEndForm, EpisodeStartForm, MoveForm
+from zaedno.episodes.forms import (
+    EpisodeEndForm,
+    EpisodeStartForm,
+    MoveForm,
+    PlannedConfirmForm,
+    PlannedDecisionForm,
+    PlannedMoveForm,
+    PlannedWithdrawForm,
+)
 
 
 def _writable(access) -> None:
@@ -30,7 +38,10 @@ def _history_context(access, *, form=None) -> dict:
     today = timezone.localdate()
     episodes = queries.history(access)
     moves_12 = queries.recent_moves(access.case, today)
+    planned = queries.planned_moves(access)
     return {
+        "planned": planned,
+        "decide_form": PlannedDecisionForm(access=access) if access.can_write else None,
         "access": access,
         "case": access.case,
         "episodes": episodes,
@@ -63,6 +74,7 @@ def start(request, case_id):
             services.episode_start(
                 ctx=ctx, access=access, data=form.episode_data(), decision=form.cleaned_data.get("decision"),
                 emergency_reason=form.cleaned_data.get("emergency_reason", ""),
+                plan_reason=form.cleaned_data.get("plan_reason", ""),
             )  # fmt: skip
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -88,6 +100,7 @@ def end(request, case_id, episode_id):
                 ctx=ctx, access=access, episode=episode, data=form.end_data(),
                 decision=form.cleaned_data.get("decision"),
                 emergency_reason=form.cleaned_data.get("emergency_reason", ""),
+                plan_reason=form.cleaned_data.get("plan_reason", ""),
             )  # fmt: skip
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -126,6 +139,7 @@ def move(request, case_id):
                 ctx=ctx, access=access, episode=episode, end=form.end_data(), to=form.episode_data(),
                 decision=form.cleaned_data.get("decision"),
                 emergency_reason=form.cleaned_data.get("emergency_reason", ""),
+                plan_reason=form.cleaned_data.get("plan_reason", ""),
             )  # fmt: skip
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -138,6 +152,135 @@ def move(request, case_id):
     return render(
         request, "episodes/move.html",
         {"case": access.case, "form": form, "difficult": case_is_difficult(access.case),
-         "moves_count": queries.moves_in_last_12_months(access.case)},
+         "moves_count": queries.moves_in_last_12_months(access.case),
+         "goals": queries.goals_against_move(access.case, current)},
+        status=status,
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_move(request, case_id):
+    """Record a move proposed before it happens (e.g. by the school): a proposal to the team."""
+    ctx = AuditContext.from_request(request)
+    access = case_for_user(
+        request.user, case_id, ctx=ctx, action="episodes.view", audit=request.method == "GET"
+    )
+    _writable(access)
+    current = queries.current_episodes(access)
+    if not current:
+        messages.info(request, _("The child has no current service, school or placement to move from."))
+        return redirect("episodes:case", case_id=access.case.pk)
+    initial = {}
+    chosen = request.GET.get("from")
+    if chosen and chosen.isdigit() and any(e.pk == int(chosen) for e in current):
+        episode = next(e for e in current if e.pk == int(chosen))
+        initial |= {"episode": episode.pk, "kind": episode.kind}
+    form = PlannedMoveForm(request.POST or None, access=access, current=current, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        episode = queries.episode_get(access, form.cleaned_data["episode"])
+        try:
+            services.move_plan(
+                ctx=ctx, access=access, episode=episode, to=form.episode_data(),
+                proposed_by=form.cleaned_data["proposed_by"], note=form.cleaned_data.get("note", ""),
+                decision=form.cleaned_data.get("decision"),
+            )  # fmt: skip
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The proposed move was recorded and the team was told: it needs the team's decision."),
+            )
+            return redirect("episodes:case", case_id=access.case.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "episodes/plan_move.html",
+        {"case": access.case, "form": form, "goals": queries.goals_against_move(access.case, current)},
+        status=status,
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def planned_decide(request, case_id, planned_id):
+    """Link the team's decision about a proposed move."""
+    ctx = AuditContext.from_request(request)
+    access = case_for_user(request.user, case_id, ctx=ctx, audit=False)
+    _writable(access)
+    planned = queries.planned_get(access, planned_id)
+    form = PlannedDecisionForm(request.POST, access=access)
+    if form.is_valid():
+        try:
+            services.planned_move_decide(
+                ctx=ctx, access=access, planned=planned, decision=form.cleaned_data["decision"]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The team's decision was linked to the proposed move."))
+    else:
+        messages.error(request, _("Choose the team's decision about the move."))
+    return redirect("episodes:case", case_id=access.case.pk)
+
+
+@login_required
+@require_POST
+def planned_withdraw(request, case_id, planned_id):
+    """The proposed move is dropped, with the reason."""
+    ctx = AuditContext.from_request(request)
+    access = case_for_user(request.user, case_id, ctx=ctx, audit=False)
+    _writable(access)
+    planned = queries.planned_get(access, planned_id)
+    form = PlannedWithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.planned_move_withdraw(
+                ctx=ctx, access=access, planned=planned, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The proposed move was withdrawn."))
+    else:
+        messages.error(request, _("Say why the proposed move is withdrawn."))
+    return redirect("episodes:case", case_id=access.case.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def planned_confirm(request, case_id, planned_id):
+    """The planned move happened: the history records it now, under the move rule."""
+    ctx = AuditContext.from_request(request)
+    access = case_for_user(
+        request.user, case_id, ctx=ctx, action="episodes.view", audit=request.method == "GET"
+    )
+    _writable(access)
+    planned = queries.planned_get(access, planned_id)
+    initial = {"moved_on": planned.planned_on, "decision": planned.decision_id}
+    form = PlannedConfirmForm(request.POST or None, access=access, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.planned_move_carry_out(
+                ctx=ctx, access=access, planned=planned, moved_on=d["moved_on"], decision=d.get("decision"),
+                emergency_reason=d.get("emergency_reason", ""), plan_reason=d.get("plan_reason", ""),
+                note=d.get("note", ""),
+            )  # fmt: skip
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The move was recorded and the team was notified."))
+            return redirect("episodes:case", case_id=access.case.pk)
+    from zaedno.profiles.queries import case_is_difficult
+
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "episodes/planned_confirm.html",
+        {"case": access.case, "form": form, "planned": planned, "difficult": case_is_difficult(access.case),
+         "goals": queries.goals_against_move(access.case, [planned.from_episode]),
+         "today": timezone.localdate()},
         status=status,
     )  # fmt: skip

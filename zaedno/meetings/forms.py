@@ -205,6 +205,14 @@ class AddendumForm(forms.Form):
 class DecisionForm(forms.Form):
     text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
     kind = forms.ChoiceField(label=_("About"), choices=DecisionKind.choices, required=False)
+    move_from = forms.CharField(
+        label=_("Moves from"), max_length=200, required=False,
+        help_text=_("For a move of the child: the school, service or placement the child leaves."),
+    )  # fmt: skip
+    move_to = forms.CharField(
+        label=_("Moves to"), max_length=200, required=False,
+        help_text=_("For a move of the child: where the child goes."),
+    )  # fmt: skip
     responsible_kind = forms.ChoiceField(
         label=_("Who is responsible"), choices=ResponsibleKind.choices, widget=forms.RadioSelect
     )
@@ -242,12 +250,30 @@ class DecisionForm(forms.Form):
 
 
 class DecisionEditForm(DecisionForm):
+    """Correcting a decision before the minutes are locked; the due date moves with its own form."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, is_move=False, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["kind"]
         del self.fields["sensitivity"]
+        del self.fields["due_on"]
+        if not is_move:
+            del self.fields["move_from"]
+            del self.fields["move_to"]
+
+
+class DueChangeForm(forms.Form):
+    """Move a decision's due date: the new date and why."""
+
+    prefix = "due"
+
+    due_on = date_field(_("New due date"))
+    reason = forms.CharField(
+        label=_("Why the due date moves"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ProgressForm(forms.Form):

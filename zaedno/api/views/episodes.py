@@ -26,6 +26,9 @@ from zaedno.api.serializers_episodes import (
     MoveInSerializer,
     MoveOutSerializer,
     MovesOutSerializer,
+    PlannedMoveConfirmInSerializer,
+    PlannedMoveInSerializer,
+    PlannedMoveOutSerializer,
 )
 from zaedno.api.views.base import READ_ERRORS, WRITE_ERRORS, InputFormsMixin, api_ctx, case_access
 from zaedno.episodes import queries, services
@@ -143,7 +146,7 @@ class EpisodesView(InputFormsMixin, APIView):
         try:
             episode = services.episode_start(
                 ctx=api_ctx(request), access=access, data=data, decision=decision,
-                emergency_reason=d.get("emergency_reason", ""),
+                emergency_reason=d.get("emergency_reason", ""), plan_reason=d.get("plan_reason", ""),
             )  # fmt: skip
         except DjangoValidationError as exc:
             raise _api_errors(exc) from None
@@ -174,7 +177,7 @@ class EpisodeEndView(InputFormsMixin, APIView):
         try:
             episode = services.episode_end(
                 ctx=api_ctx(request), access=access, episode=episode, data=data, decision=decision,
-                emergency_reason=d.get("emergency_reason", ""),
+                emergency_reason=d.get("emergency_reason", ""), plan_reason=d.get("plan_reason", ""),
             )  # fmt: skip
         except DjangoValidationError as exc:
             raise _api_errors(exc) from None
@@ -227,10 +230,91 @@ class MovesView(InputFormsMixin, APIView):
         try:
             move = services.move_record(
                 ctx=api_ctx(request), access=access, episode=episode, end=end, to=to, decision=decision,
-                emergency_reason=d.get("emergency_reason", ""),
+                emergency_reason=d.get("emergency_reason", ""), plan_reason=d.get("plan_reason", ""),
             )  # fmt: skip
         except DjangoValidationError as exc:
             raise _api_errors(exc, move=True) from None
+        return Response(
+            MoveOutSerializer(move, context={"access": access}).data, status=status.HTTP_201_CREATED
+        )
+
+
+class PlannedMovesView(InputFormsMixin, APIView):
+    input_serializers = {"POST": PlannedMoveInSerializer}
+
+    @extend_schema(
+        operation_id="cases_planned_moves_list",
+        summary="The child's planned moves (open first)",
+        description="The read is audited.",
+        responses={200: PlannedMoveOutSerializer(many=True), **READ_ERRORS},
+        tags=TAGS,
+    )
+    def get(self, request, case_id: int):
+        access = case_access(request, case_id, action="episodes.planned")
+        rows = queries.planned_moves(access)
+        return Response(PlannedMoveOutSerializer(rows, many=True, context={"access": access}).data)
+
+    @extend_schema(
+        operation_id="cases_planned_moves_create",
+        summary="Record a move proposed before it happens (e.g. by the school)",
+        description=(
+            "Nothing enters the history yet: the proposal goes on the timeline and to the team as needing the "
+            "team's decision about the move. Confirm it on or after its date."
+        ),
+        request=PlannedMoveInSerializer,
+        responses={201: PlannedMoveOutSerializer, **WRITE_ERRORS},
+        tags=TAGS,
+    )
+    def post(self, request, case_id: int):
+        access = case_access(request, case_id, audit=False)
+        s = PlannedMoveInSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        try:
+            episode = queries.episode_get(access, d["from_episode_id"])
+        except Http404:
+            raise ValidationError(
+                {"from_episode_id": [_("Choose a current episode of the child.")]}
+            ) from None
+        try:
+            planned = services.move_plan(
+                ctx=api_ctx(request), access=access, episode=episode, to=_episode_data(d["to"]),
+                proposed_by=d["proposed_by"], note=d.get("note", ""), decision=_decision(access, d),
+            )  # fmt: skip
+        except DjangoValidationError as exc:
+            raise _api_errors(exc, move=True) from None
+        planned = queries.planned_get(access, planned.pk)
+        return Response(
+            PlannedMoveOutSerializer(planned, context={"access": access}).data, status=status.HTTP_201_CREATED
+        )
+
+
+class PlannedMoveConfirmView(InputFormsMixin, APIView):
+    input_serializers = {"POST": PlannedMoveConfirmInSerializer}
+
+    @extend_schema(
+        operation_id="cases_planned_moves_confirm",
+        summary="Confirm that a planned move happened: the move is recorded under the move rule",
+        description="On or after the planned date; `decision_id` defaults to the decision linked to the proposal.",
+        request=PlannedMoveConfirmInSerializer,
+        responses={201: MoveOutSerializer, **WRITE_ERRORS},
+        tags=TAGS,
+    )
+    def post(self, request, case_id: int, planned_id: int):
+        access = case_access(request, case_id, audit=False)
+        planned = queries.planned_get(access, planned_id)
+        s = PlannedMoveConfirmInSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        try:
+            move = services.planned_move_carry_out(
+                ctx=api_ctx(request), access=access, planned=planned, moved_on=d.get("moved_on"),
+                decision=_decision(access, d), emergency_reason=d.get("emergency_reason", ""),
+                plan_reason=d.get("plan_reason", ""), note=d.get("note", ""),
+            )  # fmt: skip
+        except DjangoValidationError as exc:
+            raise _api_errors(exc, move=True) from None
+        move = next(m for m in queries.case_moves(access) if m.pk == move.pk)
         return Response(
             MoveOutSerializer(move, context={"access": access}).data, status=status.HTTP_201_CREATED
         )

@@ -20,6 +20,7 @@ from zaedno.accounts.models import User
 from zaedno.api.serializers_meetings import (
     DecisionCreateSerializer,
     DecisionDetailOutSerializer,
+    DecisionDueChangeInSerializer,
     DecisionOutSerializer,
     DecisionProgressInSerializer,
     DecisionQuerySerializer,
@@ -270,6 +271,7 @@ class MeetingDecisionView(_MeetingAction):
             responsible_kind=data["responsible_kind"], responsible_user=users[0] if users else None,
             responsible_organisation=organisation, responsible_name=data["responsible_name"],
             due_on=data["due_on"], sensitivity=data["sensitivity"], supersedes=supersedes,
+            move_from=data["move_from"], move_to=data["move_to"],
         )  # fmt: skip
         decision = queries.case_decision(access, decision.pk)
         return Response(DecisionOutSerializer(decision).data, status=status.HTTP_201_CREATED)
@@ -327,6 +329,33 @@ class DecisionProgressView(InputFormsMixin, APIView):
         services.decision_progress(
             ctx=api_ctx(request), access=access, decision=decision, text=data["text"], status=data["status"],
             reason=data["reason"], meeting=meeting, expected_version=data["version"],
+        )  # fmt: skip
+        decision = queries.case_decision(access, decision_id)
+        return Response(DecisionDetailOutSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+class DecisionDueChangeView(InputFormsMixin, APIView):
+    input_serializers = {"POST": DecisionDueChangeInSerializer}
+
+    @extend_schema(
+        operation_id="cases_decisions_due_change",
+        summary="Move the due date of an open decision, with the reason",
+        description=(
+            "Only the responsible professional, the case lead or a manager of the lead organisation (403 "
+            "otherwise). Never before the meeting that took the decision. The change is kept on the decision "
+            "(`due_changes`), put on the timeline and audited; allowed after the minutes are locked."
+        ),
+        request=DecisionDueChangeInSerializer,
+        responses={201: DecisionDetailOutSerializer, **WRITE_ERRORS, 409: E409},
+        tags=TAGS,
+    )
+    def post(self, request, case_id: int, decision_id: int):
+        access = case_access(request, case_id, audit=False)
+        decision = queries.case_decision(access, decision_id)
+        data = _input(DecisionDueChangeInSerializer, request)
+        services.decision_due_change(
+            ctx=api_ctx(request), access=access, decision=decision, due_on=data["due_on"], reason=data["reason"],
+            expected_version=data["version"],
         )  # fmt: skip
         decision = queries.case_decision(access, decision_id)
         return Response(DecisionDetailOutSerializer(decision).data, status=status.HTTP_201_CREATED)

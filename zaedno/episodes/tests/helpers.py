@@ -10,7 +10,7 @@ from zaedno.cases.access import access_for
 from zaedno.core.testing import ctx_for
 from zaedno.episodes import services
 from zaedno.episodes.models import EndReason, EpisodeKind
-from zaedno.meetings.models import Decision, Meeting, MeetingKind, MeetingStatus
+from zaedno.meetings.models import Decision, DecisionKind, Meeting, MeetingKind, MeetingStatus
 from zaedno.meetings.services import decision_record
 from zaedno.profiles.services import indicator_record
 
@@ -28,17 +28,31 @@ def make_difficult(world) -> None:
     indicator_record(ctx=ctx, access=access, kind="conflict_with_law", note="Кражба, ДПС е уведомена.")
 
 
-def decision(world, text="Георги да премине в ЦНСТ „Слънце“ от следващия месец.") -> Decision:
+def held_meeting(world, *, views=True, kind=MeetingKind.CONFERENCE_PLANNING) -> Meeting:
+    """A case conference held three hours ago; ``views``: its minutes say how the child and the
+    parents were heard."""
     now = timezone.now()
-    meeting = Meeting.objects.create(
-        case=world.case, kind=MeetingKind.CONFERENCE_PLANNING, status=MeetingStatus.HELD, title="Среща",
+    return Meeting.objects.create(
+        case=world.case, kind=kind, status=MeetingStatus.HELD, title="Среща",
         starts_at=now - dt.timedelta(hours=3), ends_at=now - dt.timedelta(hours=2), chair=world.ivanova,
         created_by=world.ivanova, created_at=now - dt.timedelta(days=3), held_at=now - dt.timedelta(hours=2),
+        child_views="Георги говори с психолога преди срещата." if views else "",
+        parents_views="Майката присъства и каза, че е съгласна." if views else "",
     )  # fmt: skip
+
+
+def decision(
+    world, text="Георги да премине в ЦНСТ „Слънце“ от следващия месец.", *, kind=DecisionKind.MOVE,
+    move_from="СУ „Вела Благоева“", move_to="ОУ „Паисий Хилендарски“", meeting=None,
+) -> Decision:  # fmt: skip
+    """The team's decision about the move (by default), taken at a held conference that heard the
+    child and the parents; ``kind=DecisionKind.GENERAL`` for an unrelated decision."""
+    meeting = meeting or held_meeting(world)
     ctx, access = lead(world)
     return decision_record(
-        ctx=ctx, access=access, meeting=meeting, text=text, responsible_kind="professional",
-        responsible_user=world.ivanova, due_on=timezone.localdate(now) + dt.timedelta(days=10),
+        ctx=ctx, access=access, meeting=meeting, text=text, responsible_kind="professional", kind=kind,
+        responsible_user=world.ivanova, due_on=timezone.localdate() + dt.timedelta(days=10),
+        move_from=move_from if kind == DecisionKind.MOVE else "", move_to=move_to if kind == DecisionKind.MOVE else "",
     )  # fmt: skip
 
 
