@@ -159,6 +159,18 @@ class Participant(models.Model):
     attendance_note = models.CharField(_("note on attendance"), max_length=300, blank=True)
     invited_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(_("minutes confirmed"), null=True, blank=True)
+    # What was confirmed, and by whom: a professional whose sharing level is below the minutes'
+    # sensitivity confirms the part they may read (``confirmed_level`` below the minutes' level);
+    # one who can no longer open the case confirms orally and the chair records it
+    # (``confirmed_by`` is the chair, ``confirmation_note`` says how and when).
+    confirmed_level = models.PositiveSmallIntegerField(
+        _("sharing level of the part confirmed"), choices=Sensitivity.choices, null=True, blank=True
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("confirmation recorded by"),
+    )  # fmt: skip
+    confirmation_note = models.CharField(_("how the confirmation was given"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -230,6 +242,21 @@ class DecisionKind(models.TextChoices):
     CRISIS_INTERVENTION = "crisis_intervention", _("crisis intervention")
     FOLLOW_UP = "follow_up", _("long-term follow-up")
     CLOSURE = "closure", _("closing the case")
+    # A move of the child to another school, service or placement (смяна): in a difficult case
+    # only such a decision, naming from where to where, justifies the move (zaedno/episodes).
+    MOVE = "move", _("move of the child to another school or service")
+
+
+# A decision about a move is taken by the team at a case conference or a team meeting where the
+# child's and the parents' views were heard — not at a supervision of the professionals.
+MOVE_MEETING_KINDS = (
+    MeetingKind.MULTIDISCIPLINARY_TEAM,
+    MeetingKind.CONFERENCE_INITIAL,
+    MeetingKind.CONFERENCE_PLANNING,
+    MeetingKind.CONFERENCE_REVIEW,
+    MeetingKind.CRISIS,
+    MeetingKind.FAMILY_GROUP,
+)
 
 
 class Decision(models.Model):
@@ -240,6 +267,9 @@ class Decision(models.Model):
     number = models.PositiveIntegerField(_("number in the meeting"))
     text = models.TextField(_("decision"))
     kind = models.CharField(_("about"), max_length=20, choices=DecisionKind.choices, default="", blank=True)
+    # For a decision about a move: from where to where (e.g. "СУ „Вела Благоева“" → "ОУ „Паисий“").
+    move_from = models.CharField(_("moves from"), max_length=200, blank=True)
+    move_to = models.CharField(_("moves to"), max_length=200, blank=True)
     responsible_kind = models.CharField(_("responsible"), max_length=12, choices=ResponsibleKind.choices)
     responsible_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions",
@@ -288,6 +318,10 @@ class Decision(models.Model):
                 condition=~models.Q(responsible_kind="organisation") | models.Q(responsible_organisation__isnull=False),
                 name="decision_organisation_named",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="move") | (~models.Q(move_from="") & ~models.Q(move_to="")),
+                name="decision_move_names_places",
+            ),
         ]  # fmt: skip
         indexes = [
             models.Index(fields=["case", "status"]),
@@ -302,6 +336,31 @@ class Decision(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in DECISION_OPEN_STATES
+
+
+class DecisionDueChange(models.Model):
+    """A move of a decision's due date (нов срок): from when to when, by whom and why; never edited."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="due_changes")
+    old_due_on = models.DateField(_("due date before"))
+    new_due_on = models.DateField(_("new due date"))
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        verbose_name = _("change of due date")
+        verbose_name_plural = _("changes of due date")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="decision_due_change_has_reason"),
+            models.CheckConstraint(
+                condition=~models.Q(old_due_on=models.F("new_due_on")), name="decision_due_change_changes"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_id}: {self.old_due_on:%d.%m.%Y} → {self.new_due_on:%d.%m.%Y}"
 
 
 class DecisionNote(models.Model):

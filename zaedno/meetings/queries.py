@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from zaedno.meetings.models import (
     DECISION_OPEN_STATES,
     HELD_STATES,
     Decision,
+    DecisionDueChange,
     DecisionNote,
     DecisionStatus,
     Meeting,
@@ -84,7 +86,9 @@ def case_meeting(access: CaseAccess, meeting_id) -> Meeting:
             .prefetch_related(
                 Prefetch(
                     "participants",
-                    queryset=Participant.objects.select_related("user", "organisation").order_by("id"),
+                    queryset=Participant.objects.select_related(
+                        "user", "organisation", "confirmed_by"
+                    ).order_by("id"),
                 )
             )
             .get(pk=int(meeting_id), case=access.case)
@@ -215,6 +219,7 @@ def case_decision(access: CaseAccess, decision_id, now=None) -> Decision:
             .prefetch_related(
                 Prefetch("notes", queryset=DecisionNote.objects.select_related("author", "meeting")),
                 Prefetch("supersedes", queryset=Decision.objects.select_related("meeting")),
+                Prefetch("due_changes", queryset=DecisionDueChange.objects.select_related("changed_by")),
             )
             .get(pk=int(decision_id), case=access.case)
         )
@@ -293,6 +298,22 @@ def my_decisions(user, now=None, *, limit: int = 200) -> MyDecisions:
 # --- compliance -----------------------------------------------------------------------------------
 
 COMPLIANCE_STATES = ["on_track", "overdue", "done_on_time", "done_late", "not_done", "superseded"]
+
+
+def decision_owner_organisation():
+    """The organisation that owes a decision, as an expression: the organisation named as
+    responsible, or else the one the responsible professional is in the case's team for (their
+    latest membership of that team; a professional is always chosen from the team).
+
+    So a ЦОП's compliance counts its psychologist's decisions too, and the psychologist's manager
+    sees them (issue 12, item 7). A decision owed by a parent, the child or someone else has none.
+    """
+    team_org = (
+        TeamMember.objects.filter(case_id=OuterRef("case_id"), user_id=OuterRef("responsible_user_id"))
+        .order_by("-joined_at", "-id")
+        .values("organisation_id")[:1]
+    )
+    return Coalesce(F("responsible_organisation_id"), Subquery(team_org), output_field=IntegerField())
 
 
 def decision_compliance(qs: QuerySet[Decision], group_by: str, now=None) -> dict:

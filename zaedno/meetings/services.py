@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from zaedno.accounts.models import Membership, Role
 from zaedno.audit.services import AuditContext, audit_record
 from zaedno.cases.access import CaseAccess, access_for
 from zaedno.cases.models import Sensitivity, TeamMember, TimelineKind
@@ -32,8 +33,10 @@ from zaedno.core.errors import require as _require
 from zaedno.meetings.models import (
     DECISION_OPEN_STATES,
     MEETING_ARTEFACT_KIND,
+    MOVE_MEETING_KINDS,
     Attendance,
     Decision,
+    DecisionDueChange,
     DecisionKind,
     DecisionNote,
     DecisionStatus,
@@ -56,6 +59,10 @@ MSG_LOCKED = gettext_noop("Minutes confirmed by all present and locked: %(meetin
 MSG_ADDENDUM = gettext_noop("Addendum to the minutes of %(date)s")
 MSG_DECISION = gettext_noop("Decision recorded: %(text)s (due %(due)s)")
 MSG_DECISION_STATUS = gettext_noop("Decision %(decision_status)s: %(text)s")
+MSG_DECISION_DUE = gettext_noop(
+    "Due date moved from %(old)s to %(new)s, by %(who)s, because: %(reason)s — decision: %(text)s"
+)
+NOTE_DUE_MOVED = gettext_noop("The due date of your decision moved from %(old)s to %(new)s — case %(number)s")
 
 NOTE_INVITED = gettext_noop("Invitation: %(kind)s on %(date)s — case %(number)s")
 NOTE_MOVED = gettext_noop("Meeting moved: %(kind)s, now on %(date)s — case %(number)s")
@@ -293,7 +300,7 @@ def meeting_reschedule(
     if starts_at == meeting.starts_at and ends_at == meeting.ends_at and place.strip() == meeting.place:
         raise ValidationError(_("Nothing changed: give a new time or place."))
     save_versioned(
-        meeting, expected_version=expected_version, label=_("The meeting"),
+        meeting, expected_version=expected_version, record="meeting",
         changes={"starts_at": starts_at, "ends_at": ends_at, "place": place.strip(),
                  "ics_sequence": meeting.ics_sequence + 1},
     )  # fmt: skip
@@ -366,9 +373,18 @@ def meeting_attendance_record(
             continue
         p.attendance, p.attendance_note = attendance, note
         if attendance != Attendance.PRESENT:
-            p.confirmed_at = None
-        p.full_clean(exclude=["meeting", "user", "organisation"])
-        p.save(update_fields=["attendance", "attendance_note", "confirmed_at"])
+            p.confirmed_at, p.confirmed_level, p.confirmed_by, p.confirmation_note = None, None, None, ""
+        p.full_clean(exclude=["meeting", "user", "organisation", "confirmed_by"])
+        p.save(
+            update_fields=[
+                "attendance",
+                "attendance_note",
+                "confirmed_at",
+                "confirmed_level",
+                "confirmed_by",
+                "confirmation_note",
+            ]
+        )
         changed.append(p)
     if changed:
         Meeting.objects.filter(pk=meeting.pk).update(version=meeting.version + 1)
@@ -399,9 +415,11 @@ def meeting_minutes_save(
         "sensitivity": int(sensitivity),
     }  # fmt: skip
     text_changed = any(getattr(meeting, k) != v for k, v in changes.items())
-    save_versioned(meeting, expected_version=expected_version, changes=changes, label=_("The minutes"))
+    save_versioned(meeting, expected_version=expected_version, changes=changes, record="minutes")
     if text_changed:
-        meeting.participants.filter(confirmed_at__isnull=False).update(confirmed_at=None)
+        meeting.participants.filter(confirmed_at__isnull=False).update(
+            confirmed_at=None, confirmed_level=None, confirmed_by=None, confirmation_note=""
+        )
     audit_record(
         ctx=ctx, action="meeting.minutes", case_id=access.case.pk, object_type="meeting", object_id=meeting.pk,
         details={"sensitivity": int(sensitivity), "changed": text_changed},
@@ -409,20 +427,80 @@ def meeting_minutes_save(
     return meeting
 
 
-def minutes_confirmers(meeting: Meeting) -> list[Participant]:
-    """Who must confirm the minutes: present participants who are users and may read them now.
+# What a present professional confirms (see docs/casework.md, "Confirming the minutes").
+SCOPE_FULL = "full"  # the whole minutes: their sharing level covers them
+SCOPE_PART = "part"  # the part they may read: details, attendance, decisions within their level
+SCOPE_ORAL = "oral"  # they cannot open the case any more: the chair records their oral confirmation
 
-    A professional present whose sharing level is below the minutes' sensitivity (or who has
-    left the team) cannot read the minutes, so is not asked to confirm them.
+# Who may record an oral confirmation: the chair of the meeting or the case lead.
+MSG_ORAL_WHO = gettext_noop("Only the chair of the meeting or the case lead records an oral confirmation.")
+
+
+def _scope_now(p: Participant, meeting: Meeting) -> tuple[str, int | None]:
+    """What ``p`` can confirm today, and at which level: the reader's access decides."""
+    access = access_for(p.user, meeting.case)
+    if access is None or access.via == "break_glass":
+        return SCOPE_ORAL, None
+    if access.sees(meeting.sensitivity):
+        return SCOPE_FULL, meeting.sensitivity
+    return SCOPE_PART, access.level
+
+
+def confirmation_scope(p: Participant, meeting: Meeting) -> str:
+    """What a confirmation given covers: recorded by someone else (the chair) → oral; at a level
+    below the minutes' sensitivity → the part they could read; else the whole minutes."""
+    if p.confirmed_by_id and p.confirmed_by_id != p.user_id:
+        return SCOPE_ORAL
+    if p.confirmed_level is not None and p.confirmed_level < meeting.sensitivity:
+        return SCOPE_PART
+    return SCOPE_FULL
+
+
+def minutes_confirmers(meeting: Meeting) -> list[Participant]:
+    """Who must confirm the minutes: every present participant who is a user — nobody is left out.
+
+    Each comes with ``scope`` and ``level``: a professional whose sharing level covers the minutes
+    confirms them whole (``full``); one below their sensitivity confirms the part they may read
+    (``part``: the meeting's details, the attendance and the decisions within their level, not
+    the minutes' text); one who can no longer open the case (left the team) cannot confirm in
+    Zaedno, so the chair records their oral confirmation (``oral``). A confirmation already given
+    keeps the scope it was given with.
     """
     out = []
     for p in meeting.participants.filter(attendance=Attendance.PRESENT, user__isnull=False).select_related(
-        "user"
+        "user", "confirmed_by"
     ):
-        access = access_for(p.user, meeting.case)
-        if access is not None and access.sees(meeting.sensitivity) and access.via != "break_glass":
-            out.append(p)
+        if p.confirmed_at is not None:
+            p.scope, p.level = confirmation_scope(p, meeting), p.confirmed_level
+        else:
+            p.scope, p.level = _scope_now(p, meeting)
+        out.append(p)
     return out
+
+
+def _lock_when_all_confirmed(
+    ctx: AuditContext, access: CaseAccess, meeting: Meeting, confirmers, now
+) -> None:
+    if any(p.confirmed_at is None for p in confirmers):
+        return
+    Meeting.objects.filter(pk=meeting.pk, status=MeetingStatus.HELD).update(
+        status=MeetingStatus.LOCKED, locked_at=now, version=meeting.version + 1
+    )
+    timeline_add(
+        case=access.case, kind=TimelineKind.MEETING, actor=ctx.actor, at=now, message=MSG_LOCKED,
+        params={"meeting_kind": meeting.kind, "date": _local(meeting.starts_at)},
+    )  # fmt: skip
+    audit_record(
+        ctx=ctx, action="meeting.lock", case_id=access.case.pk, object_type="meeting", object_id=meeting.pk,
+        details={"scopes": {str(p.pk): p.scope for p in confirmers}},
+    )  # fmt: skip
+
+
+def _confirmable(meeting: Meeting) -> None:
+    if meeting.status != MeetingStatus.HELD:
+        raise ValidationError(_("Only the minutes of a held meeting, not yet locked, can be confirmed."))
+    if not meeting.minutes.strip():
+        raise ValidationError(_("The minutes are still empty."))
 
 
 @transaction.atomic
@@ -462,7 +540,7 @@ def meeting_hold(*, ctx: AuditContext, access: CaseAccess, meeting: Meeting) -> 
             evidence=str(meeting), object_type="meeting", object_id=meeting.pk,
         )  # fmt: skip
     for p in minutes_confirmers(meeting):
-        if p.user_id != ctx.actor.pk:
+        if p.user_id != ctx.actor.pk and p.scope != SCOPE_ORAL:  # no notice into a case they cannot open
             notification_send(
                 user=p.user, kind="meeting.confirm", case_id=meeting.case_id, url=meeting_url(meeting),
                 title=NOTE_CONFIRM, params=_params(meeting),
@@ -471,39 +549,77 @@ def meeting_hold(*, ctx: AuditContext, access: CaseAccess, meeting: Meeting) -> 
 
 
 @transaction.atomic
-def minutes_confirm(*, ctx: AuditContext, access: CaseAccess, meeting: Meeting) -> Meeting:
-    """A present participant confirms the minutes; when everyone asked has, they are locked."""
-    if meeting.status != MeetingStatus.HELD:
-        raise ValidationError(_("Only the minutes of a held meeting, not yet locked, can be confirmed."))
-    if not meeting.minutes.strip():
-        raise ValidationError(_("The minutes are still empty."))
+def minutes_confirm(
+    *, ctx: AuditContext, access: CaseAccess, meeting: Meeting, expected_scope: str | None = None
+) -> Meeting:
+    """A present professional confirms the minutes — whole, or the part their sharing level lets
+    them read; when everyone present has confirmed, they are locked.
+
+    ``expected_scope``: what the page offered to confirm; if the reader's level changed since,
+    the confirmation is refused rather than given for something they did not see.
+    """
+    _confirmable(meeting)
     confirmers = minutes_confirmers(meeting)
     mine = next((p for p in confirmers if p.user_id == ctx.actor.pk), None)
     _require(mine is not None, _("Only the professionals present at the meeting confirm its minutes."))
     if mine.confirmed_at is not None:
         raise ValidationError(_("You have already confirmed these minutes."))
+    _require(
+        mine.scope != SCOPE_ORAL and access.via != "break_glass",
+        _("You can no longer open this case: the chair records your oral confirmation."),
+    )
+    if expected_scope and expected_scope != mine.scope:
+        raise ValidationError(_("What you may read of these minutes has changed: look at the page again."))
     now = timezone.now()
-    Participant.objects.filter(pk=mine.pk).update(confirmed_at=now)
+    Participant.objects.filter(pk=mine.pk).update(
+        confirmed_at=now, confirmed_level=mine.level, confirmed_by=ctx.actor, confirmation_note=""
+    )
+    mine.confirmed_at = now
     audit_record(
         ctx=ctx, action="meeting.confirm", case_id=access.case.pk, object_type="meeting", object_id=meeting.pk,
-        details={"participant": mine.pk, "minutes_version": meeting.version},
+        details={"participant": mine.pk, "minutes_version": meeting.version, "scope": mine.scope,
+                 "level": mine.level},
     )  # fmt: skip
-    waiting = [p for p in confirmers if p.pk != mine.pk and p.confirmed_at is None]
-    if not waiting:
-        Meeting.objects.filter(pk=meeting.pk, status=MeetingStatus.HELD).update(
-            status=MeetingStatus.LOCKED, locked_at=now, version=meeting.version + 1
+    _lock_when_all_confirmed(ctx, access, meeting, confirmers, now)
+    meeting.refresh_from_db()
+    return meeting
+
+
+@transaction.atomic
+def minutes_confirm_oral(
+    *, ctx: AuditContext, access: CaseAccess, meeting: Meeting, participant: Participant, note: str
+) -> Meeting:
+    """The chair records that a present professional who can no longer open the case (left the
+    team) confirmed the minutes orally — how and when in ``note``; the lock may then follow."""
+    _require(access.can_write, _("Emergency access is read-only."))
+    _require(ctx.actor.pk in (meeting.chair_id, access.case.lead_id), _(MSG_ORAL_WHO))
+    _confirmable(meeting)
+    confirmers = minutes_confirmers(meeting)
+    theirs = next((p for p in confirmers if p.pk == participant.pk), None)
+    if theirs is None:
+        raise ValidationError(
+            {"participant": [_("Only a professional present at the meeting confirms its minutes.")]}
         )
-        timeline_add(
-            case=access.case, kind=TimelineKind.MEETING, actor=ctx.actor, at=now, message=MSG_LOCKED,
-            params={"meeting_kind": meeting.kind, "date": _local(meeting.starts_at)},
-        )  # fmt: skip
-        audit_record(
-            ctx=ctx,
-            action="meeting.lock",
-            case_id=access.case.pk,
-            object_type="meeting",
-            object_id=meeting.pk,
+    name = {"name": theirs.display_name}
+    if theirs.confirmed_at is not None:
+        raise ValidationError({"participant": [_("%(name)s has already confirmed these minutes.") % name]})
+    if theirs.scope != SCOPE_ORAL:
+        raise ValidationError(
+            {"participant": [_("%(name)s can open the case and confirms the minutes in Zaedno.") % name]}
         )
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": [_("Say how and when they confirmed the minutes.")]})
+    now = timezone.now()
+    Participant.objects.filter(pk=theirs.pk).update(
+        confirmed_at=now, confirmed_level=meeting.sensitivity, confirmed_by=ctx.actor, confirmation_note=note[:300],
+    )  # fmt: skip
+    theirs.confirmed_at = now
+    audit_record(
+        ctx=ctx, action="meeting.confirm.oral", case_id=access.case.pk, object_type="meeting", object_id=meeting.pk,
+        reason=note, details={"participant": theirs.pk, "user": theirs.user_id, "minutes_version": meeting.version},
+    )  # fmt: skip
+    _lock_when_all_confirmed(ctx, access, meeting, confirmers, now)
     meeting.refresh_from_db()
     return meeting
 
@@ -563,6 +679,23 @@ def _responsible_fields(responsible_kind, user, organisation, name) -> dict:
     }
 
 
+def _move_errors(meeting: Meeting, move_from: str, move_to: str) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if meeting.kind not in MOVE_MEETING_KINDS:
+        errors["kind"] = [
+            _("A move of the child is decided by the team at a case conference or a team meeting, not here.")
+        ]
+    if not move_from:
+        errors["move_from"] = [_("Say where the child moves from (the school, service or placement).")]
+    elif len(move_from) > 200:
+        errors["move_from"] = [_("The name is too long (at most 200 characters).")]
+    if not move_to:
+        errors["move_to"] = [_("Say where the child moves to (the school, service or placement).")]
+    elif len(move_to) > 200:
+        errors["move_to"] = [_("The name is too long (at most 200 characters).")]
+    return errors
+
+
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 120 else text[:119] + "…"
@@ -572,12 +705,15 @@ def _short(text: str) -> str:
 def decision_record(
     *, ctx: AuditContext, access: CaseAccess, meeting: Meeting, text: str, responsible_kind: str,
     due_on: dt.date, kind: str = DecisionKind.GENERAL, responsible_user=None, responsible_organisation=None,
-    responsible_name: str = "", sensitivity: int = Sensitivity.STANDARD, supersedes=(),
+    responsible_name: str = "", sensitivity: int = Sensitivity.STANDARD, supersedes=(), move_from: str = "",
+    move_to: str = "",
 ) -> Decision:  # fmt: skip
     """Record a decision taken at a meeting: what, who is responsible, by when.
 
     ``supersedes``: open decisions of earlier meetings that this one replaces; they become
-    superseded and point to it.
+    superseded and point to it. A decision about a move of the child (``kind = move``) names from
+    where to where (``move_from``, ``move_to``) and is taken at a meeting of the team, not at a
+    supervision.
     """
     _require(access.can_write, _("Emergency access is read-only."))
     _writable(meeting, _("The minutes are locked: decisions are recorded at the next meeting."))
@@ -589,6 +725,11 @@ def decision_record(
         errors["text"] = [_("Write the decision.")]
     if kind not in DecisionKind.values:
         errors["kind"] = [_("Unknown kind of decision.")]
+    move_from, move_to = (move_from or "").strip(), (move_to or "").strip()
+    if kind == DecisionKind.MOVE:
+        errors.update(_move_errors(meeting, move_from, move_to))
+    else:
+        move_from = move_to = ""
     if due_on is None:
         errors["due_on"] = [_("Give the date by which it must be done.")]
     elif due_on < timezone.localdate(meeting.starts_at):
@@ -609,7 +750,7 @@ def decision_record(
     number = (Decision.objects.filter(meeting=meeting).aggregate(m=Max("number"))["m"] or 0) + 1
     decision = Decision(
         case=case, meeting=meeting, number=number, text=text.strip(), kind=kind, due_on=due_on,
-        sensitivity=int(sensitivity), created_by=ctx.actor, created_at=now,
+        move_from=move_from, move_to=move_to, sensitivity=int(sensitivity), created_by=ctx.actor, created_at=now,
         **_responsible_fields(responsible_kind, responsible_user, responsible_organisation, responsible_name),
     )  # fmt: skip
     decision.full_clean()
@@ -652,10 +793,14 @@ def decision_record(
 @transaction.atomic
 def decision_edit(
     *, ctx: AuditContext, access: CaseAccess, decision: Decision, expected_version: int, text: str,
-    responsible_kind: str, due_on: dt.date, responsible_user=None, responsible_organisation=None,
-    responsible_name: str = "",
+    responsible_kind: str, due_on: dt.date | None = None, responsible_user=None, responsible_organisation=None,
+    responsible_name: str = "", move_from: str | None = None, move_to: str | None = None,
 ) -> Decision:  # fmt: skip
-    """Correct a decision's words, who or when — only until the minutes are locked."""
+    """Correct a decision's words or who — only until the minutes are locked.
+
+    The due date is not corrected here: moving it is its own event, with a reason, by the
+    responsible person, the case lead or a manager (``decision_due_change``). ``due_on`` is
+    accepted only unchanged (a form that sends the date back as it was)."""
     _require(access.can_write, _("Emergency access is read-only."))
     _require(access.sees(decision.sensitivity), _("Your sharing level does not cover this decision."))
     _writable(
@@ -666,22 +811,131 @@ def decision_edit(
     )
     if not (text or "").strip():
         errors["text"] = [_("Write the decision.")]
-    if due_on is None:
-        errors["due_on"] = [_("Give the date by which it must be done.")]
-    if errors:
-        raise ValidationError(errors)
+    if due_on is not None and due_on != decision.due_on:
+        errors["due_on"] = [
+            _("The due date is moved with “Move the due date”, which records the reason and who moved it.")
+        ]
     changes = {
-        "text": text.strip(), "due_on": due_on,
+        "text": text.strip(),
         **_responsible_fields(responsible_kind, responsible_user, responsible_organisation, responsible_name),
     }  # fmt: skip
-    if due_on != decision.due_on:  # a new date deserves its own reminders
-        changes |= {"reminder_sent_at": None, "overdue_sent_at": None}
-    save_versioned(decision, expected_version=expected_version, changes=changes, label=_("The decision"))
+    if decision.kind == DecisionKind.MOVE:
+        move_from = decision.move_from if move_from is None else move_from.strip()
+        move_to = decision.move_to if move_to is None else move_to.strip()
+        errors.update(
+            {k: v for k, v in _move_errors(decision.meeting, move_from, move_to).items() if k != "kind"}
+        )
+        changes |= {"move_from": move_from, "move_to": move_to}
+    if errors:
+        raise ValidationError(errors)
+    save_versioned(decision, expected_version=expected_version, changes=changes, record="decision")
     audit_record(
         ctx=ctx, action="decision.edit", case_id=access.case.pk, object_type="decision", object_id=decision.pk,
         details={"fields": sorted(k for k in changes if not k.endswith("_sent_at"))},
     )  # fmt: skip
     return decision
+
+
+def can_move_due_date(access: CaseAccess, decision: Decision) -> bool:
+    """The decision's responsible professional, the case lead or a manager of the lead
+    organisation — not any member of the team, and never through emergency access."""
+    if access.via == "break_glass":
+        return False
+    user = access.user
+    if decision.responsible_user_id == user.pk or access.is_lead or access.via == "manager":
+        return True
+    return Membership.objects.filter(
+        user=user, role=Role.MANAGER, is_active=True, organisation_id=access.case.lead_organisation_id
+    ).exists()
+
+
+def who_may_move_due_date(access: CaseAccess, decision: Decision) -> list[str]:
+    """The names of the people who may move the due date, for the one who may not."""
+    names = []
+    if decision.responsible_user_id:
+        names.append(decision.responsible_user.get_full_name() or decision.responsible_user.username)
+    lead = access.case.lead
+    if lead is not None:
+        name = lead.get_full_name() or lead.username
+        if name not in names:
+            names.append(name)
+    return names
+
+
+@transaction.atomic
+def decision_due_change(
+    *, ctx: AuditContext, access: CaseAccess, decision: Decision, due_on: dt.date, reason: str,
+    expected_version: int | None = None,
+) -> DecisionDueChange:  # fmt: skip
+    """Move the due date of an open decision (нов срок): never before the meeting that took it,
+    only by its responsible professional, the case lead or a manager of the lead organisation,
+    always with the reason. The change is kept on the decision, put on the timeline, audited and
+    told to the responsible professional; the new date gets its own reminders. Allowed after the
+    minutes are locked: the database lets the date change only with this record written first."""
+    _require(
+        can_move_due_date(access, decision),
+        _(
+            "Only the responsible professional, the case lead or a manager of the lead organisation can move the due date."
+        ),
+    )
+    _require(access.sees(decision.sensitivity), _("Your sharing level does not cover this decision."))
+    if decision.case_id != access.case.pk:
+        raise ValidationError({"decision": [_("This decision belongs to another case.")]})
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    meeting_day = timezone.localdate(decision.meeting.starts_at)
+    if not decision.is_open:
+        errors["due_on"] = [_("Only the due date of an open decision can be moved.")]
+    elif due_on is None:
+        errors["due_on"] = [_("Give the new due date.")]
+    elif due_on < meeting_day:
+        errors["due_on"] = [
+            _("The due date cannot be before the meeting that took the decision (%(date)s).")
+            % {"date": meeting_day.strftime("%d.%m.%Y")}
+        ]
+    elif due_on == decision.due_on:
+        errors["due_on"] = [_("This is the due date already.")]
+    if not reason:
+        errors["reason"] = [_("Say why the due date moves.")]
+    elif len(reason) > 2000:
+        errors["reason"] = [_("The text is too long (at most %(n)s characters).") % {"n": 2000}]
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    old = decision.due_on
+    change = DecisionDueChange(
+        decision=decision,
+        old_due_on=old,
+        new_due_on=due_on,
+        reason=reason,
+        changed_by=ctx.actor,
+        changed_at=now,
+    )
+    change.full_clean()
+    change.save()
+    save_versioned(
+        decision, expected_version=decision.version if expected_version is None else expected_version,
+        changes={"due_on": due_on, "reminder_sent_at": None, "overdue_sent_at": None}, record="decision",
+    )  # fmt: skip
+    who = ctx.actor.get_full_name() or ctx.actor.username
+    params = {"old": old.strftime("%d.%m.%Y"), "new": due_on.strftime("%d.%m.%Y"), "who": who,
+              "reason": _short(reason), "text": _short(decision.text)}  # fmt: skip
+    timeline_add(
+        case=access.case, kind=TimelineKind.DECISION, actor=ctx.actor, at=now, message=MSG_DECISION_DUE,
+        params=params, sensitivity=decision.sensitivity,
+    )  # fmt: skip
+    audit_record(
+        ctx=ctx, action="decision.due_change", case_id=access.case.pk, object_type="decision",
+        object_id=decision.pk, reason=reason,
+        details={"from": old.isoformat(), "to": due_on.isoformat(), "change": change.pk},
+    )  # fmt: skip
+    if decision.responsible_user_id and decision.responsible_user_id != ctx.actor.pk:
+        notification_send(
+            user=decision.responsible_user, kind="decision.due_change", case_id=access.case.pk,
+            url=reverse("meetings:decision", args=[access.case.pk, decision.pk]), title=NOTE_DUE_MOVED,
+            params={"old": params["old"], "new": params["new"], "number": access.case.number},
+        )  # fmt: skip
+    return change
 
 
 def can_update_decision(access: CaseAccess, decision: Decision) -> bool:
@@ -736,10 +990,10 @@ def decision_progress(
         }
         save_versioned(
             decision, expected_version=decision.version if expected_version is None else expected_version,
-            changes=changes, label=_("The decision"),
+            changes=changes, record="decision",
         )  # fmt: skip
     elif expected_version is not None and expected_version != decision.version:
-        raise ConflictError(model_label=_("The decision"), current_version=decision.version)
+        raise ConflictError(record="decision", current_version=decision.version)
     note = DecisionNote.objects.create(
         decision=decision, text=text or reason, status_from=status_from, status_to=status, author=ctx.actor,
         created_at=now, meeting=meeting,

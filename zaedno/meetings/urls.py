@@ -16,6 +16,7 @@ urlpatterns = [
     path(M + "minutes/", views.meeting_minutes, name="minutes"),
     path(M + "hold/", views.meeting_hold, name="hold"),
     path(M + "confirm/", views.meeting_confirm, name="confirm"),
+    path(M + "confirm/oral/", views.meeting_confirm_oral, name="confirm_oral"),
     path(M + "addenda/", views.addendum_add, name="addendum"),
     path(M + "decisions/new/", views.decision_add, name="decision_add"),
     path(M + "review/<int:decision_id>/", views.decision_review, name="review"),
@@ -25,4 +26,5 @@ urlpatterns = [
     path("cases/<int:case_id>/decisions/", views.decision_list, name="decisions"),
     path(D, views.decision_detail, name="decision"),
     path(D + "edit/", views.decision_edit, name="decision_edit"),
+    path(D + "due/", views.decision_due_change, name="decision_due"),
 ]

@@ -95,12 +95,10 @@ def line_chart(points: list[dict], *, low: float, high: float, title: str, unit:
     if series[1][0]:
         ly = HEIGHT - 8
         parts.append(f'<circle cx="{LEFT + 4}" cy="{ly - 4}" r="4" fill="#1f4e79"/>')
-        parts.append(
-            f'<text x="{LEFT + 12}" y="{ly}" font-size="11" fill="#333">{escape(_("plan reviews"))}</text>'
-        )
+        reviews = escape(_("plan reviews"))
+        parts.append(f'<text x="{LEFT + 12}" y="{ly}" font-size="11" fill="#333">{reviews}</text>')
         parts.append(f'<rect x="{LEFT + 140}" y="{ly - 8}" width="8" height="8" fill="#b35c00"/>')
-        parts.append(
-            f'<text x="{LEFT + 152}" y="{ly}" font-size="11" fill="#333">{escape(_("from the safety map"))}</text>'
-        )
+        from_map = escape(_("from the safety map"))
+        parts.append(f'<text x="{LEFT + 152}" y="{ly}" font-size="11" fill="#333">{from_map}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text in it is escaped above

@@ -204,9 +204,48 @@ class SafetyMapForm(ToolDataForm):
         return data
 
 
+# Whose view a rating is: the professionals' and the family's views are shown side by side, so a
+# gap between them is seen instead of averaged away (the child's own rating stands on its own).
+SIDES = [
+    ("professional", _("professional")),
+    ("family", _("family (parent, carer, relative)")),
+    ("child", _("the child")),
+]
+SIDE_CODES = tuple(code for code, _l in SIDES)
+# A rating saved before the side was asked (or without it over the API) takes its side from the
+# words of its role: these mean the child, these the family; anything else is a professional.
+_CHILD_WORDS = ("детето", "дете", "child", "момче", "момиче")
+_FAMILY_WORDS = (
+    "майка", "баща", "родител", "баба", "дядо", "леля", "чичо", "вуйчо", "пастрок", "мащеха",
+    "настойник", "попечител", "приемн", "роднин", "семейств", "близък",
+    "mother", "father", "parent", "grand", "aunt", "uncle", "carer", "guardian", "relative",
+)  # fmt: skip
+_SIBLING_WORDS = {"брат", "сестра", "brother", "sister"}  # whole words: not "медицинска сестра"
+
+
+def rating_side(row: dict) -> str:
+    """The side of a rating: the one chosen, else read from its role (see ``_FAMILY_WORDS``)."""
+    side = row.get("side") or ""
+    if side in SIDE_CODES:
+        return side
+    role = " ".join(str(row.get("role") or "").lower().split())
+    words = set(role.replace(",", " ").split())
+    if words & set(_CHILD_WORDS):
+        return "child"
+    if any(w in role for w in _FAMILY_WORDS) or (words & _SIBLING_WORDS and "медицинска" not in words):
+        return "family"
+    return "professional"
+
+
 class RatingRowForm(forms.Form):
     name = _line(_("Name"), required=True)
     role = _line(_("Role"), help_text=_("E.g. mother, class teacher, social worker."))
+    side = forms.ChoiceField(
+        label=_("Whose view"),
+        choices=[("", _("— as the role says —")), *SIDES],
+        required=False,
+        help_text=_("The professionals' and the family's ratings are shown side by side."),
+    )
     rating = forms.IntegerField(label=_("Rating (0–10)"), min_value=0, max_value=10)
     comment = _line(_("Why this number"), max_length=500)
 

@@ -13,7 +13,7 @@ PANEL_TOOLS = 5
 def case_panel(access, now):
     """The case page's card: the latest tools, and the latest safety scale the reader may see."""
     documents = queries.case_tools(access)
-    series = queries.safety_scale_series(access)
+    series = queries.safety_scale_points(access)
     latest = sorted((d for d in documents if d.latest), key=lambda d: d.latest.created_at, reverse=True)[
         :PANEL_TOOLS
     ]
@@ -23,6 +23,7 @@ def case_panel(access, now):
         "tools": latest,
         "count": len(documents),
         "safety": series[-1] if series else None,
+        "safety_views": series[-1].views if series else None,
         "safety_previous": series[-2] if len(series) > 1 else None,
         "can_write": access.can_write,
     }

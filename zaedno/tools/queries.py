@@ -21,6 +21,7 @@ from zaedno.cases.access import CaseAccess
 from zaedno.meetings.queries import linkable_meetings
 from zaedno.tools.kinds import KINDS
 from zaedno.tools.models import ToolDocument, ToolKind, ToolVersion
+from zaedno.tools.safety import SafetyViews, safety_views
 
 
 def _versions():
@@ -110,9 +111,17 @@ def _local_date(when: dt.datetime) -> dt.date:
     return timezone.localtime(when).date()
 
 
-def safety_scale_series(access) -> list[tuple[dt.date, float, dict[str, int]]]:
+@dataclass
+class SafetyPoint:
+    """One safety map version on the scale over time: its date and its ratings read as views."""
+
+    date: dt.date
+    views: SafetyViews
+
+
+def safety_scale_points(access) -> list[SafetyPoint]:
     """The Signs-of-Safety safety scale (0–10) over time on ``access.case``: for each saved map,
-    its date, the mean rating and each participant's rating by name. Used by plan reviews' charts.
+    its date and its ratings as views (each person, each side, the spread; see ``tools.safety``).
 
     Every version of every safety map the reader may see counts (a map saved again at the next
     conference is the next point); versions without ratings are left out. The date is the
@@ -129,19 +138,27 @@ def safety_scale_series(access) -> list[tuple[dt.date, float, dict[str, int]]]:
     )
     points = []
     for v in versions:
+        views = safety_views(v.data.get("ratings") or [])
+        if views is None:
+            continue
+        when = v.meeting.starts_at if v.meeting_id else v.created_at
+        points.append((when, v.pk, SafetyPoint(_local_date(when), views)))
+    points.sort(key=lambda p: (p[0], p[1]))
+    return [p for _when, _pk, p in points]
+
+
+def safety_scale_series(access) -> list[tuple[dt.date, float, dict[str, int]]]:
+    """The safety scale as (date, mean of all ratings, each rating by name): what plan reviews'
+    outcome charts plot beside their own measures. Pages of the tools show the views instead
+    (``safety_scale_points``): a mean alone hides the gap between the team and the family."""
+    out = []
+    for point in safety_scale_points(access):
         ratings: dict[str, int] = {}
-        for row in v.data.get("ratings") or []:
-            if not isinstance(row.get("rating"), int):
-                continue
+        for row in point.views.people:
             name = str(row.get("name") or "?").strip()
             key, n = name, 2
             while key in ratings:  # two people with the same name on one map
                 key, n = f"{name} ({n})", n + 1
             ratings[key] = row["rating"]
-        if not ratings:
-            continue
-        when = v.meeting.starts_at if v.meeting_id else v.created_at
-        mean = round(sum(ratings.values()) / len(ratings), 1)
-        points.append((_local_date(when), when, v.pk, mean, ratings))
-    points.sort(key=lambda p: (p[1], p[2]))
-    return [(date, mean, ratings) for date, _when, _pk, mean, ratings in points]
+        out.append((point.date, round(sum(ratings.values()) / len(ratings), 1), ratings))
+    return out

@@ -113,7 +113,8 @@ def _conflict(access: CaseAccess, document: ToolDocument, data: dict) -> Conflic
                 theirs = ", ".join(str(r.get("name", "")) for r in theirs or [])
             changes.append(FieldChange(name, label, yours, theirs))
     return ConflictError(
-        model_label=_("The tool “%(title)s”") % {"title": document.title},
+        record="tool",
+        title=document.title,
         current_version=document.version,
         changes=changes,
     )

@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 from html import escape
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from zaedno.tools.kinds import CLOSENESS, GROUPS
+from zaedno.tools.safety import SIDE_HEADINGS
 
 FONT = "DejaVu Sans, Arial, sans-serif"
 GROUP_COLOURS = {
@@ -58,10 +59,11 @@ def network_map_svg(centre: str, people: list[dict], *, title: str = "") -> str:
     its closeness; lines thick for close, dashed for distant, red zig-zag with ✕ for conflict."""
     width, size, cx, cy = 900, 760, 450, 380
     legend_h = 150
+    heading = _t(title or _("Network map"))
     out: list[str] = [
         f'<svg class="network-map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {size + legend_h}" '
         f'role="img" aria-labelledby="nm-title" font-family="{FONT}">',
-        f'<title id="nm-title">{_t(title or _("Network map"))}</title>',
+        f'<title id="nm-title">{heading}</title>',
         '<rect x="0" y="0" width="100%" height="100%" fill="#ffffff"/>',
     ]
     # Rings (closeness) and sectors (groups).
@@ -134,9 +136,10 @@ def network_map_svg(centre: str, people: list[dict], *, title: str = "") -> str:
             )
     out.extend(lines)
     out.append(f'<circle cx="{cx}" cy="{cy}" r="34" fill="#fff7e0" stroke="#8a4b08" stroke-width="2.5"/>')
+    centre_label = _t(_short(centre or _("the child"), 16))
     out.append(
         f'<text x="{cx}" y="{cy + 5}" font-size="13" font-weight="bold" text-anchor="middle" fill="#111">'
-        f"{_t(_short(centre or _('the child'), 16))}</text>"
+        f"{centre_label}</text>"
     )
     out.extend(nodes)
     out.append(_network_legend(width, size, legend_h))
@@ -146,10 +149,11 @@ def network_map_svg(centre: str, people: list[dict], *, title: str = "") -> str:
 
 def _network_legend(width: int, size: int, height: int) -> str:
     y0 = size + 10
+    legend = _t(_("Legend"))
     parts = [
         f'<g class="legend"><rect x="10" y="{y0}" width="{width - 20}" height="{height - 20}" fill="#fafbfc" '
         'stroke="#d8dde3"/>',
-        f'<text x="24" y="{y0 + 22}" font-size="12" font-weight="bold">{_t(_("Legend"))}</text>',
+        f'<text x="24" y="{y0 + 22}" font-size="12" font-weight="bold">{legend}</text>',
     ]
     samples = [
         ('stroke="#4a5560" stroke-width="4"', _("close")),
@@ -164,9 +168,8 @@ def _network_legend(width: int, size: int, height: int) -> str:
     parts.append(
         f'<polyline points="{_zigzag(x, y0 + 42, x + 50, y0 + 42)}" fill="none" stroke="{CONFLICT}" stroke-width="2"/>'
     )
-    parts.append(
-        f'<text x="{x + 58}" y="{y0 + 46}" font-size="12" fill="{CONFLICT}">✕ {_t(_("conflict"))}</text>'
-    )
+    conflict = _t(_("conflict"))
+    parts.append(f'<text x="{x + 58}" y="{y0 + 46}" font-size="12" fill="{CONFLICT}">✕ {conflict}</text>')
     for i, (key, label) in enumerate(GROUPS):
         x = 24 + (i % 4) * 215
         y = y0 + 72 + (i // 4) * 24
@@ -178,81 +181,128 @@ def _network_legend(width: int, size: int, height: int) -> str:
 
 # --- the safety scale over time --------------------------------------------------------------------
 
-PERSON_COLOURS = ["#1565c0", "#6a1b9a", "#2e7d32", "#8a4b08", "#00838f", "#ad1457", "#37474f", "#6d4c41"]
-PERSON_DASHES = ["", "5 3", "2 3", "8 3 2 3"]
+# Each side has its colour, its dash and its shape (meaning beside colour).
+SIDE_STYLE = {
+    "professional": {"colour": "#1565c0", "dash": "", "shape": "circle", "dx": -9},
+    "family": {"colour": "#b35c00", "dash": "7 4", "shape": "square", "dx": 9},
+    "child": {"colour": "#2e7d32", "dash": "2 3", "shape": "diamond", "dx": 0},
+}
 
 
-def safety_chart_svg(series: list[tuple], *, width: int = 640) -> str:
-    """The 0–10 safety scale across maps: the mean as a thick line, each person as a thin one."""
-    if not series:
+def _mark(shape: str, x: float, y: float, r: float, colour: str, css: str, title: str) -> str:
+    if shape == "square":
+        body = (
+            f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" fill="{colour}"'
+        )
+    elif shape == "diamond":
+        pts = (
+            f"{x:.1f},{y - r - 1:.1f} {x + r + 1:.1f},{y:.1f} {x:.1f},{y + r + 1:.1f} {x - r - 1:.1f},{y:.1f}"
+        )
+        body = f'<polygon points="{pts}" fill="{colour}"'
+    else:
+        body = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{colour}"'
+    return f'<g class="{css}">{body} stroke="#fff" stroke-width="1"/><title>{_t(title)}</title></g>'
+
+
+def safety_chart_svg(points: list, *, width: int = 640) -> str:
+    """The 0–10 safety scale across maps (``tools.queries.SafetyPoint``), drawn so the gap shows:
+    each person's rating as a mark in the shape of their side, a line for each side's mean
+    (professionals, family, the child) and, at each date, a grey bar from the lowest to the
+    highest rating (the spread) with its size. No mean of everyone: it would hide the gap."""
+    if not points:
         return ""
-    names: list[str] = []
-    for _date, _mean, ratings in series:
-        for name in ratings:
-            if name not in names:
-                names.append(name)
-    left, right, top, plot_h = 50, 50, 20, 200
-    legend_rows = (len(names) + 1 + 2) // 3
+    present = [code for code in SIDE_STYLE if any(p.views.side(code) for p in points)]
+    left, right, top, plot_h = 50, 30, 26, 200
+    legend_rows = len(present) + 1
     height = top + plot_h + 40 + legend_rows * 20 + 10
     plot_w = width - left - right
-    n = len(series)
+    n = len(points)
+
+    pad = 36  # the first and last dates stand clear of the axis and the edge, with their bars
 
     def px(i: int) -> float:
-        return left + (plot_w / 2 if n == 1 else plot_w * i / (n - 1))
+        return left + (plot_w / 2 if n == 1 else pad + (plot_w - 2 * pad) * i / (n - 1))
 
     def py(v: float) -> float:
         return top + plot_h * (1 - v / 10)
 
+    heading = _t(_("Safety scale over time (0–10)"))
     out = [
         f'<svg class="safety-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="sc-title" font-family="{FONT}">',
-        f'<title id="sc-title">{_t(_("Safety scale over time (0–10)"))}</title>',
+        f'<title id="sc-title">{heading}</title>',
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff"/>',
     ]
     for v in range(0, 11, 2):
         y = py(v)
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#e3e8ed"/>')
         out.append(f'<text x="{left - 8}" y="{y + 4:.1f}" font-size="11" text-anchor="end">{v}</text>')
-    for i, (date, _mean, _r) in enumerate(series):
+    for i, point in enumerate(points):
+        x, views = px(i), point.views
         out.append(
-            f'<text x="{px(i):.1f}" y="{top + plot_h + 18}" font-size="11" text-anchor="middle">'
-            f"{date:%d.%m.%Y}</text>"
+            f'<text x="{x:.1f}" y="{top + plot_h + 18}" font-size="11" text-anchor="middle">'
+            f"{point.date:%d.%m.%Y}</text>"
         )
-    for k, name in enumerate(names):
-        colour = PERSON_COLOURS[k % len(PERSON_COLOURS)]
-        dash = PERSON_DASHES[(k // len(PERSON_COLOURS)) % len(PERSON_DASHES)] or "4 2"
-        pts = [(px(i), py(r[name])) for i, (_d, _m, r) in enumerate(series) if name in r]
-        if len(pts) > 1:
-            points = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
+        label = ngettext(
+            "spread %(low)s–%(high)s: %(points)s point apart",
+            "spread %(low)s–%(high)s: %(points)s points apart",
+            views.spread,
+        ) % {"low": views.low, "high": views.high, "points": views.spread}
+        out.append(
+            f'<g class="spread"><rect x="{x - 16:.1f}" y="{py(views.high) - 6:.1f}" width="32" '
+            f'height="{py(views.low) - py(views.high) + 12:.1f}" rx="6" fill="#eceff1"/>'
+            f"<title>{_t(label)}</title></g>"
+        )
+        out.append(
+            f'<text class="spread-size" x="{x:.1f}" y="{py(views.high) - 10:.1f}" font-size="11" '
+            f'text-anchor="middle" fill="#555">↕ {views.spread}</text>'
+        )
+    for code in present:
+        style = SIDE_STYLE[code]
+        means = [(px(i), py(p.views.side(code).mean)) for i, p in enumerate(points) if p.views.side(code)]
+        if len(means) > 1:
+            pts = " ".join(f"{x + style['dx']:.1f},{y:.1f}" for x, y in means)
+            dash = f' stroke-dasharray="{style["dash"]}"' if style["dash"] else ""
             out.append(
-                f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="1.5" '
-                f'stroke-dasharray="{dash}"/>'
+                f'<polyline class="side-line {code}" points="{pts}" fill="none" stroke="{style["colour"]}" '
+                f'stroke-width="2.5"{dash}/>'
             )
-        for x, y in pts:
-            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>')
-    mean_pts = [(px(i), py(m)) for i, (_d, m, _r) in enumerate(series)]
-    if len(mean_pts) > 1:
-        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in mean_pts)
-        out.append(f'<polyline class="mean" points="{points}" fill="none" stroke="#111" stroke-width="3.5"/>')
-    for (x, y), (_d, m, _r) in zip(mean_pts, series, strict=True):
-        out.append(f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="10" height="10" fill="#111"/>')
-        out.append(f'<text x="{x:.1f}" y="{y - 9:.1f}" font-size="11" font-weight="bold" text-anchor="middle">'
-                   f"{number_format(m, 1)}</text>")  # fmt: skip
-    # Legend: the mean first, then each person.
+    for i, point in enumerate(points):
+        for side in point.views.sides:
+            style = SIDE_STYLE[side.code]
+            seen: dict[int, int] = {}
+            for person in side.people:
+                k = seen.get(person["rating"], 0)
+                seen[person["rating"]] = k + 1
+                x = px(i) + style["dx"] + (k * 7 if style["dx"] >= 0 else -k * 7)
+                title = f"{person.get('name') or '?'}: {person['rating']}"
+                out.append(
+                    _mark(
+                        style["shape"],
+                        x,
+                        py(person["rating"]),
+                        4.5,
+                        style["colour"],
+                        f"rating {side.code}",
+                        title,
+                    )
+                )
+    # Legend: each side (its mark and line), then the spread.
     ly = top + plot_h + 44
-    entries = [(_("mean"), "#111", "", 3.5), *[
-        (name, PERSON_COLOURS[k % len(PERSON_COLOURS)],
-         PERSON_DASHES[(k // len(PERSON_COLOURS)) % len(PERSON_DASHES)] or "4 2", 1.5)
-        for k, name in enumerate(names)
-    ]]  # fmt: skip
-    for idx, (label, colour, dash, w) in enumerate(entries):
-        x = left + (idx % 3) * (plot_w / 3)
-        y = ly + (idx // 3) * 20
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    for idx, code in enumerate(present):
+        style = SIDE_STYLE[code]
+        y = ly + idx * 20
+        dash = f' stroke-dasharray="{style["dash"]}"' if style["dash"] else ""
         out.append(
-            f'<line x1="{x:.1f}" y1="{y - 4}" x2="{x + 28:.1f}" y2="{y - 4}" stroke="{colour}" '
-            f'stroke-width="{w}"{dash_attr}/>'
+            f'<line x1="{left}" y1="{y - 4}" x2="{left + 34}" y2="{y - 4}" stroke="{style["colour"]}" '
+            f'stroke-width="2.5"{dash}/>'
         )
-        out.append(f'<text x="{x + 34:.1f}" y="{y}" font-size="11">{_t(_short(label, 28))}</text>')
+        out.append(_mark(style["shape"], left + 17, y - 4, 4.5, style["colour"], "legend-mark", ""))
+        label = _("%(side)s: each rating, the line joins their means") % {"side": SIDE_HEADINGS[code]}
+        out.append(f'<text x="{left + 42}" y="{y}" font-size="11">{_t(label)}</text>')
+    y = ly + len(present) * 20
+    out.append(f'<rect x="{left + 9}" y="{y - 12}" width="16" height="16" rx="4" fill="#eceff1"/>')
+    spread = _t(_("spread: from the lowest to the highest rating"))
+    out.append(f'<text x="{left + 42}" y="{y}" font-size="11">↕ {spread}</text>')
     out.append("</svg>")
     return "\n".join(out)

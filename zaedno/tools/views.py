@@ -23,6 +23,7 @@ from zaedno.documents.pdf import pdf_filename, pdf_response
 from zaedno.tools import kinds, queries, services
 from zaedno.tools.forms import EnvelopeForm
 from zaedno.tools.models import ToolKind
+from zaedno.tools.safety import safety_views
 from zaedno.tools.svg import network_map_svg, safety_chart_svg
 
 
@@ -56,8 +57,7 @@ def version_context(access, document, version) -> dict:
             centre = data.get("centre") or access.case.child.first_name
             ctx["map_svg"] = mark_safe(network_map_svg(centre, data.get("people", []), title=document.title))  # noqa: S308 - built with every text escaped
         if document.kind == ToolKind.SAFETY_MAP:
-            ratings = [r["rating"] for r in data.get("ratings", [])]
-            ctx["mean"] = round(sum(ratings) / len(ratings), 1) if ratings else None
+            ctx["safety"] = safety_views(data.get("ratings", []))
     return ctx
 
 
@@ -66,7 +66,7 @@ def version_context(access, document, version) -> dict:
 def tool_list(request, case_id):
     """The case's tools grouped by kind, with a button to start each."""
     ctx, access = _access(request, case_id, action="tool.list")
-    series = queries.safety_scale_series(access)
+    series = queries.safety_scale_points(access)
     return render(
         request,
         "tools/tool_list.html",
@@ -208,7 +208,7 @@ def tool_detail(request, case_id, tool_id, number=None):
         }
     )
     if document.kind == ToolKind.SAFETY_MAP:
-        series = queries.safety_scale_series(access)
+        series = queries.safety_scale_points(access)
         context["safety_chart"] = mark_safe(safety_chart_svg(series))  # noqa: S308 - escaped SVG
     return render(request, "tools/tool_detail.html", context)
 

@@ -30,6 +30,7 @@ from zaedno.meetings.models import (
     ResponsibleKind,
 )
 from zaedno.meetings.services import (
+    SCOPE_ORAL,
     Guest,
     addendum_add,
     decision_progress,
@@ -40,6 +41,7 @@ from zaedno.meetings.services import (
     meeting_minutes_save,
     meeting_schedule,
     minutes_confirm,
+    minutes_confirmers,
 )
 from zaedno.organisations.models import OrganisationKind
 from zaedno.protocols.models import CaseStep, StepStatus
@@ -293,19 +295,9 @@ class CaseworkBase:
 
     def plan_confirmations(self, state: dict, meeting: Meeting) -> None:
         """Present professionals confirm the minutes over the next days; now and then someone does not."""
-        # Those minutes_confirmers() asks: present, in the team, sharing level up to the minutes.
-        levels = {
-            m.user_id: m.sharing_level
-            for m in TeamMember.objects.filter(case_id=meeting.case_id, left_at__isnull=True)
-        }
-        lead_id = Case.objects.filter(pk=meeting.case_id).values_list("lead_id", flat=True).get()
-        confirmers = [
-            p.user.username
-            for p in meeting.participants.filter(
-                attendance=Attendance.PRESENT, user__isnull=False
-            ).select_related("user")
-            if p.user_id == lead_id or levels.get(p.user_id, 0) >= meeting.sensitivity
-        ]
+        # Everyone present confirms, whole or the part their level lets them read (minutes_confirmers);
+        # one who can no longer open the case is left to the chair's oral confirmation.
+        confirmers = [p.user.username for p in minutes_confirmers(meeting) if p.scope != SCOPE_ORAL]
         if confirmers and self.rng.random() < 0.1:
             confirmers.pop(self.rng.randrange(len(confirmers)))
         for username in confirmers:

@@ -31,6 +31,7 @@ from zaedno.meetings.models import (
 from zaedno.meetings.tests.conftest import local
 from zaedno.notifications.models import Notification
 from zaedno.protocols.models import CaseArtefact, CaseStep, StepStatus
+from zaedno.protocols.tests.helpers import steps_done_before
 
 pytestmark = pytest.mark.django_db
 
@@ -232,6 +233,7 @@ def test_the_whole_meeting_lifecycle(world, schedule, clock):
 
 
 def test_holding_an_initial_conference_completes_the_first_case_conference_step(world, schedule, clock):
+    steps_done_before(world.case, "assessment_conference", user=world.ivanova)  # a step waits for its own
     step = CaseStep.objects.get(
         case=world.case,
         case_protocol__version__definition__code="multisector",
@@ -337,7 +339,7 @@ def test_decision_words_are_fixed_once_the_minutes_are_locked(world, schedule, c
     decision = services.decision_edit(
         ctx=ctx(world), access=acc(world), decision=decision, expected_version=decision.version,
         text="Психологът провежда четири консултации", responsible_kind=ResponsibleKind.PROFESSIONAL,
-        responsible_user=world.petrov, due_on=dt.date(2026, 6, 6),
+        responsible_user=world.petrov, due_on=dt.date(2026, 6, 5),  # unchanged: see test_decision_due.py
     )  # fmt: skip
     clock.set(2026, 5, 22, 11, 30)
     meeting = hold(world, meeting)

@@ -3,7 +3,7 @@
 every change goes through ``services``.
 """
 
-from zaedno.meetings.views.decisions import decision_detail, decision_edit, decision_list
+from zaedno.meetings.views.decisions import decision_detail, decision_due_change, decision_edit, decision_list
 from zaedno.meetings.views.documents import meeting_ics, minutes_pdf, minutes_print
 from zaedno.meetings.views.meetings import (
     addendum_add,
@@ -12,6 +12,7 @@ from zaedno.meetings.views.meetings import (
     meeting_attendance,
     meeting_cancel,
     meeting_confirm,
+    meeting_confirm_oral,
     meeting_detail,
     meeting_hold,
     meeting_invite,
@@ -25,12 +26,14 @@ __all__ = [
     "addendum_add",
     "decision_add",
     "decision_detail",
+    "decision_due_change",
     "decision_edit",
     "decision_list",
     "decision_review",
     "meeting_attendance",
     "meeting_cancel",
     "meeting_confirm",
+    "meeting_confirm_oral",
     "meeting_detail",
     "meeting_hold",
     "meeting_ics",

@@ -12,6 +12,7 @@ from zaedno.meetings import queries
 from zaedno.meetings.ics import PUBLISH
 from zaedno.meetings.ics import meeting_ics as ics_bytes
 from zaedno.meetings.models import Attendance, MeetingStatus
+from zaedno.meetings.services import confirmation_scope
 from zaedno.meetings.views.meetings import _access
 
 
@@ -29,6 +30,8 @@ def meeting_ics(request, case_id, meeting_id):
 
 def _minutes_context(access, meeting) -> dict:
     participants = list(meeting.participants.all())
+    for p in participants:
+        p.scope = confirmation_scope(p, meeting) if p.confirmed_at else ""
     signers = [
         {
             "name": p.display_name,

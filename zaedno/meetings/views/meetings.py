@@ -108,8 +108,12 @@ def _meeting_context(request, access, meeting, **extra) -> dict:
     now = timezone.now()
     participants = list(meeting.participants.all())
     editable = access.can_write and meeting.status in (MeetingStatus.SCHEDULED, MeetingStatus.HELD)
-    confirmers = services.minutes_confirmers(meeting) if meeting.status == MeetingStatus.HELD else []
+    confirmers = services.minutes_confirmers(meeting) if meeting.was_held else []
     mine = next((p for p in confirmers if p.user_id == request.user.pk), None)
+    held = meeting.status == MeetingStatus.HELD
+    may_record_oral = held and access.can_write and request.user.pk in (meeting.chair_id, access.case.lead_id)
+    for p in confirmers:
+        p.needs_oral = held and p.confirmed_at is None and p.scope == services.SCOPE_ORAL and may_record_oral
     review = queries.review_decisions(access, meeting, now)
     reviewable = editable
     for d in review:
@@ -130,8 +134,14 @@ def _meeting_context(request, access, meeting, **extra) -> dict:
         if meeting.status == MeetingStatus.LOCKED and access.can_write and meeting.minutes_visible
         else None,
         "confirmers": confirmers,
-        "waiting": [p for p in confirmers if p.confirmed_at is None],
-        "can_confirm": mine is not None and mine.confirmed_at is None and bool(meeting.minutes.strip()),
+        "waiting": [p for p in confirmers if p.confirmed_at is None] if held else [],
+        "my_confirmation": mine,
+        "can_confirm": held
+        and mine is not None
+        and mine.confirmed_at is None
+        and mine.scope != services.SCOPE_ORAL
+        and access.via != "break_glass"
+        and bool(meeting.minutes.strip()),
         "can_hold": access.can_write
         and meeting.status == MeetingStatus.SCHEDULED
         and meeting.starts_at <= now,
@@ -317,15 +327,44 @@ def meeting_hold(request, case_id, meeting_id):
 def meeting_confirm(request, case_id, meeting_id):
     ctx, access = _access(request, case_id, action="meeting.view")
     meeting = queries.case_meeting(access, meeting_id)
+    scope = request.POST.get("scope") or None
     try:
-        meeting = services.minutes_confirm(ctx=ctx, access=access, meeting=meeting)
+        meeting = services.minutes_confirm(ctx=ctx, access=access, meeting=meeting, expected_scope=scope)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        if meeting.status == MeetingStatus.LOCKED:
+            messages.success(request, _("Everyone present has confirmed: the minutes are locked."))
+        elif scope == services.SCOPE_PART:
+            messages.success(request, _("You confirmed the part of the minutes you may read."))
+        else:
+            messages.success(request, _("You confirmed the minutes."))
+    return _to_meeting(meeting)
+
+
+@login_required
+@require_POST
+def meeting_confirm_oral(request, case_id, meeting_id):
+    """The chair records the oral confirmation of someone present who can no longer open the case."""
+    ctx, access = _access(request, case_id, action="meeting.view")
+    meeting = queries.case_meeting(access, meeting_id)
+    participant = next(
+        (p for p in meeting.participants.all() if str(p.pk) == request.POST.get("participant", "")), None
+    )
+    if participant is None:
+        messages.error(request, _("Only a professional present at the meeting confirms its minutes."))
+        return _to_meeting(meeting)
+    try:
+        meeting = services.minutes_confirm_oral(
+            ctx=ctx, access=access, meeting=meeting, participant=participant, note=request.POST.get("note", ""),
+        )  # fmt: skip
     except ValidationError as exc:
         _refused(request, exc)
     else:
         if meeting.status == MeetingStatus.LOCKED:
             messages.success(request, _("Everyone present has confirmed: the minutes are locked."))
         else:
-            messages.success(request, _("You confirmed the minutes."))
+            messages.success(request, _("The oral confirmation was recorded."))
     return _to_meeting(meeting)
 
 
@@ -383,6 +422,7 @@ def decision_add(request, case_id, meeting_id):
                     responsible_organisation=data["responsible_organisation"],
                     responsible_name=data["responsible_name"], due_on=data["due_on"],
                     sensitivity=data["sensitivity"], supersedes=supersedes,
+                    move_from=data.get("move_from", ""), move_to=data.get("move_to", ""),
                 )  # fmt: skip
             except ValidationError as exc:
                 apply_service_errors(form, exc)

@@ -11,7 +11,7 @@ from zaedno.cases.access import access_for
 from zaedno.cases.models import Sensitivity
 from zaedno.core.testing import ctx_for
 from zaedno.tools import panels, services
-from zaedno.tools.queries import safety_scale_series
+from zaedno.tools.queries import safety_scale_points, safety_scale_series
 from zaedno.tools.svg import network_map_svg, safety_chart_svg
 from zaedno.tools.tests.conftest import make_meeting, make_tool
 from zaedno.tools.tests.samples import SAMPLES
@@ -44,7 +44,7 @@ def test_safety_scale_series_across_two_maps_and_versions(world, clock):
         (dt.date(2026, 4, 6), 5.3, {"Мария": 4, "Майка": 7, "Петров": 5}),
         (dt.date(2026, 5, 8), 7.0, {"Мария": 6, "Майка": 8}),
     ]
-    svg = safety_chart_svg(series)
+    svg = safety_chart_svg(safety_scale_points(access_for(world.ivanova, world.case)))
     assert svg.startswith("<svg") and "Петров" in svg and "08.05.2026" in svg
 
 
@@ -86,7 +86,7 @@ def test_case_panel_and_documents(world):
     make_tool(world, "network_map", sensitivity=Sensitivity.SENSITIVE)
     panel = panels.case_panel(world.lead_access, timezone.now())
     assert panel["template"] == "tools/_case_panel.html"
-    assert len(panel["tools"]) == 2 and panel["safety"][1] == 4.0
+    assert len(panel["tools"]) == 2 and [s.mean for s in panel["safety_views"].sides] == [4.0]
     docs = panels.documents(world.lead_access)
     assert len(docs) == 2
     assert {"title", "date", "url", "pdf_url"} <= set(docs[0])

@@ -64,7 +64,7 @@ def test_data_is_stored_clean(world):
     v = make_tool(
         world, "safety_map", data={**SAMPLES["safety_map"], "ratings": [{"name": "А", "rating": "4"}]}
     )
-    assert v.data["ratings"] == [{"name": "А", "role": "", "rating": 4, "comment": ""}]
+    assert v.data["ratings"] == [{"name": "А", "role": "", "side": "", "rating": 4, "comment": ""}]
 
 
 @pytest.mark.parametrize(
