@@ -70,9 +70,30 @@ class PlanForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-def _goal_choices(goal_rows: int, *, blank: str | None):
-    choices = [(str(i), str(i)) for i in range(1, goal_rows + 1)]
+GOAL_LABEL_CHARS = 60
+
+
+def _goal_choices(goal_labels, *, blank: str | None):
+    """One choice per goal row of the page, "2. Георги ходи…": the row number is what is saved,
+    so a goal written in the same edit can be chosen before it has been saved."""
+    choices = []
+    for i, text in enumerate(goal_labels, start=1):
+        text = " ".join((text or "").split())
+        if len(text) > GOAL_LABEL_CHARS:
+            text = text[: GOAL_LABEL_CHARS - 1] + "…"
+        choices.append((str(i), f"{i}. {text}" if text else str(i)))
     return ([("", blank)] if blank is not None else []) + choices
+
+
+def goal_labels(goals) -> list[str]:
+    """The words of each goal row of a goals formset, bound or not (for the choices above)."""
+    labels = []
+    for form in goals.forms:
+        if form.is_bound:
+            labels.append(form.data.get(form.add_prefix("text"), "") or "")
+        else:
+            labels.append((form.initial or {}).get("text", "") or "")
+    return labels
 
 
 class GoalForm(forms.Form):
@@ -96,9 +117,9 @@ class WaymarkForm(forms.Form):
     target_on = date_field(_("Target date"))
     achieved_on = date_field(_("Achieved on"))
 
-    def __init__(self, *args, goal_rows: int = 0, **kwargs):
+    def __init__(self, *args, goal_labels=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["goal"].choices = _goal_choices(goal_rows, blank="—")
+        self.fields["goal"].choices = _goal_choices(goal_labels, blank="—")
 
     def clean(self):
         data = super().clean()
@@ -122,9 +143,9 @@ class ActionForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices, initial=ActionStatus.PLANNED)
     status_reason = forms.CharField(label=_("Why not done"), required=False, max_length=2000)
 
-    def __init__(self, *args, goal_rows: int = 0, members=(), **kwargs):
+    def __init__(self, *args, goal_labels=(), members=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["goal"].choices = _goal_choices(goal_rows, blank=_("— no particular goal —"))
+        self.fields["goal"].choices = _goal_choices(goal_labels, blank=_("— no particular goal —"))
         self.fields["who_user"].queryset = User.objects.filter(pk__in=[m.user_id for m in members])
 
     def clean(self):
@@ -137,6 +158,25 @@ class ActionForm(forms.Form):
 GoalFormSet = forms.formset_factory(GoalForm, extra=2, can_delete=True)
 WaymarkFormSet = forms.formset_factory(WaymarkForm, extra=3, can_delete=True)
 ActionFormSet = forms.formset_factory(ActionForm, extra=3, can_delete=True)
+
+# The rows "add a row" can add (the formset prefixes of the page).
+ROW_PREFIXES = ("goals", "waymarks", "actions")
+MAX_ROWS = 60
+
+
+def with_added_row(data, prefix: str):
+    """The submitted data with one more empty row in the ``prefix`` formset (nothing is saved)."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, 0))
+    except (TypeError, ValueError):
+        total = 0
+    new = min(max(total, 0) + 1, MAX_ROWS)
+    data[key] = str(new)
+    if prefix == "actions":  # the new row starts as a planned action, as an empty row does
+        data.setdefault(f"actions-{new - 1}-status", ActionStatus.PLANNED)
+    return data
 
 
 def _kept(formset) -> list[tuple[int, dict]]:

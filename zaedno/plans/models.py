@@ -420,3 +420,34 @@ class FollowUpCheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.due_on:%d.%m.%Y}"
+
+
+class FamilySheet(models.Model):
+    """What the case lead chose to give the family on its information sheet (информация за семейството).
+
+    The sheet is read at home — sometimes by the very person a safety action is about — so nothing
+    of the plan, the decisions or the team goes on it by itself: the lead ticks each item (after a
+    preview), and only the ticked ones are printed. An item chosen once stays chosen while it is
+    open; a new plan version's actions wait for a new choice.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="family_sheet")
+    actions = models.ManyToManyField(
+        Action, blank=True, related_name="+", verbose_name=_("plan actions on the sheet")
+    )
+    decisions = models.ManyToManyField(
+        "meetings.Decision", blank=True, related_name="+", verbose_name=_("decisions on the sheet")
+    )
+    members = models.ManyToManyField(
+        "cases.TeamMember", blank=True, related_name="+", verbose_name=_("team members named on the sheet")
+    )
+    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    chosen_at = models.DateTimeField(_("chosen on"))
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("family information sheet")
+        verbose_name_plural = _("family information sheets")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.chosen_at:%d.%m.%Y}"

@@ -94,7 +94,7 @@ def _locked_plan(plan: Plan) -> Plan:
 def _check_version(plan: Plan, expected_version: int | None, wanted_status: str) -> None:
     if expected_version is not None and plan.version != expected_version:
         raise ConflictError(
-            model_label=_("The plan"),
+            record="plan",
             current_version=plan.version,
             changes=[FieldChange("status", _("status"), wanted_status, plan.status)],
         )
@@ -323,7 +323,7 @@ def plan_draft_save(
         raise ValidationError(_("Only a draft can be changed. Start a new version to change an agreed plan."))
     _validate_content(access, content)
     save_versioned(
-        plan, expected_version=expected_version, label=_("The plan"),
+        plan, expected_version=expected_version, record="plan",
         changes={
             "purpose": content.purpose.strip(), "child_words": content.child_words.strip(),
             "parents_words": content.parents_words.strip(), "next_review_on": content.next_review_on,
@@ -409,6 +409,7 @@ def plan_agree(
         evidence=f"{plan.get_kind_display()} {plan.label}, {meeting_date}",
         object_type="plan", object_id=plan.pk,
     )  # fmt: skip
+    _signed_by_team(ctx, plan, members, now)
     url = reverse("plans:detail", args=[case.pk, plan.pk])
     for m in members:
         if m.user_id != ctx.actor.pk and m.sharing_level >= PLAN_SENSITIVITY:
@@ -439,7 +440,24 @@ def plan_confirm(*, ctx: AuditContext, access: CaseAccess, plan: Plan) -> PlanCo
     audit_record(
         ctx=ctx, action="plan.confirm", case_id=access.case.pk, object_type="plan", object_id=plan.pk
     )
+    _signed_by_team(ctx, plan, active_members(access.case), now)
     return confirmation
+
+
+def _signed_by_team(ctx: AuditContext, plan: Plan, members: list[TeamMember], now) -> None:
+    """Once every member asked to confirm has confirmed, the team has signed the plan: records
+    ``plan_signed[<kind>]`` (once per version), which completes a "signed by the team" step."""
+    state = confirmation_state(plan, members, list(plan.confirmations.all()))
+    if not state["by_team"] or protocol_engine.artefact_exists(
+        case=plan.case, artefact="plan_signed", object_type="plan", object_id=plan.pk
+    ):
+        return
+    protocol_engine.artefact_record(
+        ctx=ctx, case=plan.case, artefact="plan_signed", kind=plan.kind, at=now,
+        evidence=_("%(plan)s %(version)s: confirmed by every team member asked (%(count)s)")
+        % {"plan": plan.get_kind_display(), "version": plan.label, "count": state["member_count"]},
+        object_type="plan", object_id=plan.pk,
+    )  # fmt: skip
 
 
 def confirmation_state(plan: Plan, members: list[TeamMember], confirmations: list[PlanConfirmation]) -> dict:
@@ -479,7 +497,7 @@ def action_status_set(
     now = timezone.now()
     save_versioned(
         action, expected_version=action.version if expected_version is None else expected_version,
-        label=_("The action"),
+        record="action",
         changes={
             "status": status, "status_reason": reason.strip() if status == ActionStatus.NOT_DONE else "",
             "status_changed_at": now, "status_changed_by": ctx.actor,
@@ -667,7 +685,7 @@ def followup_complete(
     now = timezone.now()
     save_versioned(
         checkin, expected_version=checkin.version if expected_version is None else expected_version,
-        label=_("The check-in"),
+        record="check-in",
         changes={
             "status": CheckInStatus.DONE, "done_on": done_on, "child_status": child_status.strip(),
             "concern": concern.strip(), "completed_by": ctx.actor, "completed_at": now,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zaedno.audit.services import AuditContext
 from zaedno.cases.access import case_for_user
+from zaedno.cases.authority import lead_authority_names
 from zaedno.cases.forms import apply_service_errors
 from zaedno.core.errors import ConflictError
 from zaedno.documents.pdf import pdf_filename, pdf_response
@@ -42,8 +43,12 @@ def _require_write(access):
 def _require_lead(access):
     _require_write(access)
     if not access.can_manage_team:
+        # Say who can, so the member knows whom to ask (issue 12, item 10).
         raise PermissionDenied(
-            _("Only the case lead or a manager of the lead organisation can do this with the plan.")
+            _(
+                "Only the case lead or a manager of the lead organisation can do this with the plan — %(names)s"
+            )
+            % {"names": lead_authority_names(access.case)}
         )
 
 
@@ -161,14 +166,18 @@ def plan_edit(request, case_id, plan_id):
         return redirect("plans:detail", case_id=access.case.pk, plan_id=plan.pk)
     members = services.active_members(access.case)
     conflict = None
-    if request.method == "POST":
-        plan_form = forms.PlanForm(request.POST)
-        goals = forms.GoalFormSet(request.POST, prefix="goals")
-        rows = goals.total_form_count()
-        waymarks = forms.WaymarkFormSet(request.POST, prefix="waymarks", form_kwargs={"goal_rows": rows})
-        actions = forms.ActionFormSet(
-            request.POST, prefix="actions", form_kwargs={"goal_rows": rows, "members": members}
-        )
+    added = None
+    if request.method == "POST" and request.POST.get("add_row") in forms.ROW_PREFIXES:
+        # "Add a row": the page comes back with what was typed and one more empty row, unsaved
+        # (with htmx only the form is swapped; without JS the same button reloads the page).
+        added = request.POST["add_row"]
+        data = forms.with_added_row(request.POST, added)
+        plan_form, goals, waymarks, actions = _edit_forms(data, None, members)
+        first_field = {"goals": "domain", "waymarks": "goal", "actions": "text"}[added]
+        new_row = {"goals": goals, "waymarks": waymarks, "actions": actions}[added].forms[-1]
+        new_row.fields[first_field].widget.attrs["autofocus"] = True
+    elif request.method == "POST":
+        plan_form, goals, waymarks, actions = _edit_forms(request.POST, None, members)
         if all([plan_form.is_valid(), goals.is_valid(), waymarks.is_valid(), actions.is_valid()]):
             content = forms.draft_content(plan_form, goals, waymarks, actions)
             try:
@@ -191,24 +200,44 @@ def plan_edit(request, case_id, plan_id):
                 return redirect("plans:detail", case_id=access.case.pk, plan_id=plan.pk)
     else:
         content = services.content_of(plan)
-        plan_form = forms.PlanForm(
-            initial={
-                "purpose": plan.purpose, "child_words": plan.child_words, "parents_words": plan.parents_words,
-                "next_review_on": plan.next_review_on, "version": plan.version,
-            }
-        )  # fmt: skip
-        g, w, a = forms.initial_of(content)
-        goals = forms.GoalFormSet(initial=g, prefix="goals")
-        rows = goals.total_form_count()
-        waymarks = forms.WaymarkFormSet(initial=w, prefix="waymarks", form_kwargs={"goal_rows": rows})
-        actions = forms.ActionFormSet(
-            initial=a, prefix="actions", form_kwargs={"goal_rows": rows, "members": members}
+        initial = {
+            "purpose": plan.purpose, "child_words": plan.child_words, "parents_words": plan.parents_words,
+            "next_review_on": plan.next_review_on, "version": plan.version,
+        }  # fmt: skip
+        plan_form, goals, waymarks, actions = _edit_forms(
+            None, (initial, *forms.initial_of(content)), members
         )
     context = {
         "access": access, "case": access.case, "plan": plan, "form": plan_form, "goals": goals,
-        "waymarks": waymarks, "actions": actions, "conflict": conflict,
+        "waymarks": waymarks, "actions": actions, "conflict": conflict, "added": added,
     }  # fmt: skip
+    if added and request.htmx:
+        return render(request, "plans/_edit_form.html", context)
     return render(request, "plans/edit.html", context, status=409 if conflict else 200)
+
+
+def _edit_forms(data, initial, members):
+    """The plan form and the three formsets of the draft page, bound to ``data`` or with
+    ``initial`` = (plan, goals, waymarks, actions). Waymarks and actions are offered the goal rows
+    of the same page by number and words, so a goal added in this edit can be chosen at once."""
+    if data is not None:
+        plan_form = forms.PlanForm(data)
+        goals = forms.GoalFormSet(data, prefix="goals")
+        labels = forms.goal_labels(goals)
+        waymarks = forms.WaymarkFormSet(data, prefix="waymarks", form_kwargs={"goal_labels": labels})
+        actions = forms.ActionFormSet(
+            data, prefix="actions", form_kwargs={"goal_labels": labels, "members": members}
+        )
+        return plan_form, goals, waymarks, actions
+    p, g, w, a = initial
+    plan_form = forms.PlanForm(initial=p)
+    goals = forms.GoalFormSet(initial=g, prefix="goals")
+    labels = forms.goal_labels(goals)
+    waymarks = forms.WaymarkFormSet(initial=w, prefix="waymarks", form_kwargs={"goal_labels": labels})
+    actions = forms.ActionFormSet(
+        initial=a, prefix="actions", form_kwargs={"goal_labels": labels, "members": members}
+    )
+    return plan_form, goals, waymarks, actions
 
 
 @login_required

@@ -38,10 +38,21 @@ def meeting(world):
     return m
 
 
+def _choose(client, world, **picks):
+    """The case lead ticks what goes on the sheet and saves it (issue 12, item 9)."""
+    url = reverse("documents:family_sheet", args=[world.case.pk])
+    assert login(client, world.ivanova).post(url, {**picks, "save": "1"}).status_code == 302
+
+
+def _preview(html: str) -> str:
+    return html[html.index('id="sheet-preview"') :]
+
+
 def test_the_sheet_names_the_team_next_meeting_family_tasks_and_rights(client, world, meeting):
+    _choose(client, world, decision=[d.pk for d in meeting.decisions.all()], member=[world.petrov_member.pk])
     page = login(client, world.ivanova).get(reverse("documents:family_sheet", args=[world.case.pk]))
     assert page.status_code == 200
-    html = page.content.decode()
+    html = _preview(page.content.decode())
     assert "Георги" in html and "Иванова" in html and "Петров" in html
     assert "ОЗД, стая 12" in html
     assert "консултация при психолог" in html
@@ -52,6 +63,7 @@ def test_the_sheet_names_the_team_next_meeting_family_tasks_and_rights(client, w
 
 
 def test_the_sheet_pdf_is_cyrillic_and_in_english_on_request(client, world, meeting):
+    _choose(client, world, member=[world.petrov_member.pk])
     c = login(client, world.petrov)
     response = c.get(reverse("documents:family_sheet_pdf", args=[world.case.pk]) + "?lang=bg")
     assert response.status_code == 200
@@ -87,11 +99,33 @@ def test_pdf_file_names_are_ascii():
     assert pdf_filename("Протокол", "ВТ-2026-0001") == "Protokol-Vt-2026-0001.pdf"
 
 
-def test_the_sheet_lists_the_familys_own_actions_from_the_agreed_plan(client, world):
+def test_a_plan_action_is_not_on_the_sheet_until_the_lead_chooses_it(client, world):
+    """Issue 12, item 9: the sheet is chosen, not copied — the mother's action of the agreed plan
+    is not printed for the family by itself."""
     from zaedno.plans.tests.helpers import agreed_plan
 
     agreed_plan(world)
-    html = (
+    c = login(client, world.ivanova)
+    pdf = pdf_text(c.get(reverse("documents:family_sheet_pdf", args=[world.case.pk]) + "?lang=bg").content)
+    assert "Дейност 1.2" not in pdf
+    assert "Петров" not in pdf  # nor the team, until the lead names them
+
+
+def test_the_sheet_lists_the_familys_own_actions_the_lead_chose(client, world):
+    from zaedno.plans.tests.helpers import agreed_plan
+
+    plan = agreed_plan(world)
+    page = (
+        login(client, world.ivanova)
+        .get(reverse("documents:family_sheet", args=[world.case.pk]))
+        .content.decode()
+    )
+    mothers = plan.actions.get(text__startswith="Дейност 1.2")
+    assert f'name="action" value="{mothers.pk}"' in page  # offered to the lead
+    psychologists = plan.actions.get(text__startswith="Дейност 1.1")
+    assert f'name="action" value="{psychologists.pk}"' not in page  # the psychologist's: not offered
+    _choose(client, world, action=[mothers.pk])
+    html = _preview(
         login(client, world.ivanova)
         .get(reverse("documents:family_sheet", args=[world.case.pk]))
         .content.decode()
@@ -114,5 +148,9 @@ def test_a_sensitive_decision_for_the_parent_stays_off_the_sheet(client, world, 
         .get(reverse("documents:family_sheet", args=[world.case.pk]))
         .content.decode()
     )
-    assert "консултация при психолог" in html
-    assert "група за жертви" not in html
+    assert "консултация при психолог" in html  # offered to the lead
+    assert "група за жертви" not in html  # not even offered
+    _choose(client, world, decision=[Decision.objects.get(number=2, meeting=meeting).pk])  # refused if posted
+    from zaedno.plans.models import FamilySheet
+
+    assert not FamilySheet.objects.filter(case=world.case).exists()

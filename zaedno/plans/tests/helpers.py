@@ -72,3 +72,47 @@ def agreed_plan(world, **kw):
     )
     plan.refresh_from_db()
     return services.plan_agree(ctx=ctx, access=access, plan=plan, meeting=meeting(world))
+
+
+SAFETY_ACTION = "Инспектор Георгиева разговаря с втория баща за правилата вкъщи"
+SCHOOL_ACTION = "Майката води Георги на училище всяка сутрин"
+
+
+def household_plan(world):
+    """The walk of issue 12: a police inspector in the team, the stepfather living in the house,
+    the mother with parental rights, and an agreed plan with two parent actions — one of them a
+    safety action about the stepfather (``world.safety_action``, ``world.school_action``)."""
+    from zaedno.cases.models import Sensitivity
+    from zaedno.cases.services import team_member_add
+    from zaedno.children.models import Relative
+
+    world.inspector = team_member_add(
+        ctx=ctx_for(world.ivanova), access=access_for(world.ivanova, world.case), user=world.georgieva,
+        organisation=world.dps, sharing_level=Sensitivity.STANDARD,
+    )  # fmt: skip
+    Relative.objects.create(
+        child=world.child, full_name="Иван Петков", relationship="stepparent", lives_with_child=True
+    )
+    Relative.objects.create(
+        child=world.child, full_name="Анна Стефанова", relationship="mother", lives_with_child=True,
+        has_parental_rights=True,
+    )  # fmt: skip
+    access, ctx = access_for(world.ivanova, world.case), ctx_for(world.ivanova)
+    plan = services.plan_start(ctx=ctx, access=access)
+    due = timezone.localdate() + dt.timedelta(days=14)
+    services.plan_draft_save(
+        ctx=ctx, access=access, plan=plan, expected_version=plan.version,
+        content=DraftContent(
+            purpose="", child_words="", parents_words="",
+            goals=[GoalData(domain="education", text="Георги ходи на училище.", key="g", waymarks=[])],
+            actions=[
+                ActionData(text=SCHOOL_ACTION, who_kind=Who.PARENT, who_name="Майката", due_on=due, goal_key="g"),
+                ActionData(text=SAFETY_ACTION, who_kind=Who.PARENT, who_name="Родителите", due_on=due, goal_key="g"),
+            ],
+        ),
+    )  # fmt: skip
+    plan.refresh_from_db()
+    world.plan = services.plan_agree(ctx=ctx, access=access, plan=plan, meeting=meeting(world))
+    world.school_action = world.plan.actions.get(text=SCHOOL_ACTION)
+    world.safety_action = world.plan.actions.get(text=SAFETY_ACTION)
+    return world
