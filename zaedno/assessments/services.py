@@ -228,7 +228,7 @@ def contribution_save(
         if expected_version:
             # It was there when the form was opened, and someone deleted it since: cannot happen
             # today (contributions are never deleted), but do not silently create.
-            raise ConflictError(model_label=_("The contribution"), current_version=0)
+            raise ConflictError(record="contribution", current_version=0)
         contribution = Contribution(
             assessment=assessment, sector=my_code, organisation=org, author=ctx.actor, updated_by=ctx.actor,
             sensitivity=sensitivity, sources=sources.strip(), created_at=now, updated_at=now,
@@ -241,7 +241,7 @@ def contribution_save(
             raise ValidationError({"version": [_("Give the version of the contribution you edited.")]})
         contribution = existing
         save_versioned(
-            contribution, expected_version=expected_version, label=_("The contribution"),
+            contribution, expected_version=expected_version, record="contribution",
             changes={"sensitivity": sensitivity, "sources": sources.strip(), "updated_by": ctx.actor, "updated_at": now},
         )  # fmt: skip
         contribution.entries.all().delete()
@@ -308,7 +308,7 @@ def formulation_save(
         )
     if errors:
         raise ValidationError(errors)
-    save_versioned(assessment, expected_version=expected_version, changes=changes, label=_("The assessment"))
+    save_versioned(assessment, expected_version=expected_version, changes=changes, record="assessment")
     audit_record(
         ctx=ctx, action="assessment.formulation", case_id=access.case.pk, object_type="assessment",
         object_id=assessment.pk, details={"agreed_at_meeting": meeting.pk if meeting else None},
@@ -345,7 +345,7 @@ def assessment_complete(
             status=AssessmentStatus.SUPERSEDED, superseded_at=now, version=previous.version + 1
         )
     save_versioned(
-        assessment, expected_version=expected_version, label=_("The assessment"),
+        assessment, expected_version=expected_version, record="assessment",
         changes={"status": AssessmentStatus.COMPLETED, "completed_at": now, "completed_by": ctx.actor},
     )  # fmt: skip
     _timeline(access, ctx, MSG_COMPLETED, {"number": assessment.number})

@@ -56,6 +56,13 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} by {self.actor_username or '-'}"
 
+    @property
+    def action_label(self) -> str:
+        """What the person did, in words (``audit.labels``), for pages people read."""
+        from zaedno.audit.labels import action_label
+
+        return action_label(self.action)
+
 
 class AuditHead(models.Model):
     """The chain's head (one row): the last sequence number and hash, locked to append."""

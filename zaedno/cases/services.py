@@ -260,7 +260,7 @@ def case_update(*, ctx: AuditContext, access: CaseAccess, expected_version: int,
     """Edit the case summary; a stale edit is refused with what changed."""
     _require(access.can_write, _("Emergency access is read-only."))
     case = access.case
-    save_versioned(case, expected_version=expected_version, changes={"summary": summary}, label=_("The case"))
+    save_versioned(case, expected_version=expected_version, changes={"summary": summary}, record="case")
     timeline_add(
         case=case,
         kind=TimelineKind.UPDATED,
@@ -306,7 +306,7 @@ def case_change_status(
     was_closed = case.status == CaseStatus.CLOSED
     closed_at = None if status == CaseStatus.OPEN else (case.closed_at or now)
     save_versioned(
-        case, expected_version=expected_version, label=_("The case"),
+        case, expected_version=expected_version, record="case",
         changes={"status": status, "closed_at": closed_at, "status_reason": reason.strip()},
     )  # fmt: skip
     timeline_add(

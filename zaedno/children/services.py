@@ -160,7 +160,7 @@ def child_update(*, ctx: AuditContext, child: Child, expected_version: int, **ch
     )
     _fill_names(preview)
     changes["name_latin"], changes["search_key"] = preview.name_latin, preview.search_key
-    save_versioned(child, expected_version=expected_version, changes=changes, label=_("The child's record"))
+    save_versioned(child, expected_version=expected_version, changes=changes, record="child")
     audit_record(
         ctx=ctx, action="child.update", object_type="child", object_id=child.pk,
         details={"fields": sorted(k for k in changes if k not in ("name_latin", "search_key"))},

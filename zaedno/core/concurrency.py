@@ -8,13 +8,14 @@ from zaedno.core.errors import ConflictError, FieldChange
 
 
 def save_versioned(
-    instance: models.Model, *, expected_version: int, changes: dict, label: str
+    instance: models.Model, *, expected_version: int, changes: dict, record: str = "", label: str = ""
 ) -> models.Model:
     """Apply ``changes`` to ``instance`` if its stored version is still ``expected_version``.
 
     The UPDATE is conditional on the version (compare-and-set), so two people saving at the same
     moment cannot both win. On a conflict the error lists, field by field, what is stored now
-    next to what was submitted.
+    next to what was submitted. ``record`` names the kind of record for the message (a key of
+    ``core.errors.CONFLICT_MESSAGES``); ``label`` is accepted from older callers and not used.
     """
     model = type(instance)
     for name, value in changes.items():
@@ -36,6 +37,8 @@ def save_versioned(
             stored = getattr(current, name)
             if stored != value:
                 diffs.append(FieldChange(name, str(model._meta.get_field(name).verbose_name), value, stored))
-        raise ConflictError(model_label=label, current_version=current.version, changes=diffs)
+        raise ConflictError(
+            record=record, current_version=current.version, changes=diffs, model_label=str(label)
+        )
     instance.version = expected_version + 1
     return instance

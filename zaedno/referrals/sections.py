@@ -39,15 +39,18 @@ def _identity(case: Case, level: int) -> list[dict]:
             items.append(_item(_("ЕГН"), child.egn))
         if child.lnch:
             items.append(_item(_("ЛНЧ"), child.lnch))
-    place = ", ".join(p for p in (f"{child.settlement.kind} {child.settlement.name}", child.address) if p)
-    items.append(_item(_("Address"), place))
+    # Every field but the name, birth date and sex may be unknown at intake (no settlement, no
+    # address): the letter says so rather than failing.
+    settlement = f"{child.settlement.kind} {child.settlement.name}" if child.settlement_id else ""
+    place = ", ".join(p for p in (settlement, child.address) if p)
+    items.append(_item(_("Address"), place or _("not known")))
     if level < Sensitivity.STANDARD:
         return items
     for r in Relative.objects.filter(child=child).order_by("relationship", "full_name"):
         contacts = ", ".join(p for p in (r.phone, r.email, r.address) if p)
         label = r.get_relationship_display()
         if r.has_parental_rights:
-            label = f"{label} ({_('holds parental rights')})"
+            label = _("%(relationship)s (holds parental rights)") % {"relationship": label}
         items.append(_item(label, f"{r.full_name}" + (f" — {contacts}" if contacts else "")))
     return items
 

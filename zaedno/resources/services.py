@@ -286,7 +286,7 @@ def service_update(*, ctx: AuditContext, service: Service, data: dict, expected_
     if "name" in changes:
         changes["search_key"] = _key(changes["name"], service.organisation)
     changes |= _confirmation(ctx)
-    save_versioned(service, expected_version=expected_version, changes=changes, label=_("The entry"))
+    save_versioned(service, expected_version=expected_version, changes=changes, record="entry")
     audit_record(
         ctx=ctx, action="service.update", object_type="service", object_id=service.pk,
         details={"changed": changed, "values": _details({k: values[k] for k in changed})},

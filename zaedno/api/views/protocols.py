@@ -135,7 +135,7 @@ def _conflict_on_stale_version(
     if current.version == sent_version and not stale_by_engine:
         return exc
     return ConflictError(
-        model_label=_("The step"),
+        record="step",
         current_version=current.version,
         changes=[FieldChange("status", _("status"), wanted, current.status)],
     )
