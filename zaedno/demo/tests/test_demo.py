@@ -495,3 +495,78 @@ def test_demo_signals_in_every_state_through_the_front_door(demo_output):
     assert not Signal.objects.filter(status="unrouted").exists()
     # The department's head was told of what waited too long.
     assert Notification.objects.filter(user__username="nikolova", kind__startswith="signal.").exists()
+
+
+# --- issue 12, item 7: an organisation's compliance counts its own people's decisions -------------
+
+
+@pytest.mark.django_db
+def test_every_organisation_that_owns_work_has_a_manager(demo_output):
+    from zaedno.meetings.queries import decision_owner_organisation
+
+    owners = set(Case.objects.values_list("lead_organisation_id", flat=True))
+    owners |= set(TeamMember.objects.values_list("organisation_id", flat=True))
+    owners |= set(
+        CaseStep.objects.exclude(owner_organisation=None).values_list("owner_organisation_id", flat=True)
+    )
+    owners |= set(
+        Decision.objects.annotate(owner=decision_owner_organisation())
+        .exclude(owner=None)
+        .values_list("owner", flat=True)
+    )
+    managed = set(
+        Membership.objects.filter(role=Role.MANAGER, is_active=True, user__is_active=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    assert not Organisation.objects.filter(pk__in=owners - managed).exists(), [
+        str(o) for o in Organisation.objects.filter(pk__in=owners - managed)
+    ]
+    # The personas are as they were: the new heads are colleagues, in no team, reporting no signal.
+    heads = User.objects.filter(memberships__role=Role.MANAGER).exclude(username__in=["nikolova", "kirilova"])
+    assert not TeamMember.objects.filter(user__in=heads).exists()
+    assert not Signal.objects.filter(recorded_by__in=heads).exists()
+    assert (
+        membership("georgieva").role == Role.PRACTITIONER and membership("stoyanov").role == Role.PRACTITIONER
+    )
+
+
+@pytest.mark.django_db
+def test_the_cop_head_sees_the_overdue_decisions_of_its_people(demo_output, client):
+    from zaedno.meetings.panels import compliance_panel
+
+    cop = Organisation.objects.get(kind=OrganisationKind.COP, municipality_id="VTR04")
+    today = timezone.localdate()
+    overdue = Decision.objects.filter(
+        responsible_kind=ResponsibleKind.PROFESSIONAL, responsible_user__memberships__organisation=cop,
+        status__in=[DecisionStatus.OPEN, DecisionStatus.IN_PROGRESS], due_on__lt=today,
+    )  # fmt: skip
+    if not overdue.exists():
+        # The story is drawn anew each day: make one of their open decisions overdue if none is.
+        from zaedno.cases.access import access_for
+        from zaedno.core.testing import ctx_for
+        from zaedno.meetings.services import decision_due_change
+
+        mine = (
+            Decision.objects.filter(
+                responsible_kind=ResponsibleKind.PROFESSIONAL, responsible_user__memberships__organisation=cop,
+                status__in=[DecisionStatus.OPEN, DecisionStatus.IN_PROGRESS],
+                meeting__starts_at__lt=timezone.now() - dt.timedelta(days=2),
+            )
+            .select_related("responsible_user", "case")
+            .first()
+        )  # fmt: skip
+        assert mine, "the ЦОП's professionals are responsible for open decisions"
+        who = mine.responsible_user
+        decision_due_change(
+            ctx=ctx_for(who), access=access_for(who, mine.case), decision=mine, due_on=today - dt.timedelta(days=1),
+            reason="Срокът е поправен: беше записан по-късно, отколкото се разбрахме на срещата.",
+        )  # fmt: skip
+    assert overdue.exists(), "a decision of the ЦОП's psychologist or social worker is overdue"
+    head = User.objects.get(memberships__organisation=cop, memberships__role=Role.MANAGER)
+    panel = compliance_panel(head, {cop.pk: cop}, {}, timezone.now())
+    [row] = panel["owned"]
+    assert row["name"] == str(cop) and row["cells"][1] >= overdue.count()
+    client.force_login(head)
+    page = client.get("/compliance/").content.decode()
+    assert f'<tr><th scope="row">{cop}</th>' in page[page.index("decisions-compliance-title") :]
