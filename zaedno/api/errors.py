@@ -50,7 +50,7 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         detail = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
-        response.data = {"error": {"code": "invalid", "message": "Invalid input.", "fields": detail}}
+        response.data = {"error": {"code": "invalid", "message": _("Invalid input."), "fields": detail}}
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")

@@ -167,3 +167,11 @@ def test_identifiers_change_only_at_the_sensitive_level(world, api):
         f"/api/v1/children/{world.child.pk}/", {"version": 1, "address": "ул. Оборище 3"}, format="json"
     )
     assert r.status_code == 200
+
+
+def test_the_400_message_is_in_the_reader_s_language(world, api):
+    body = new_child(egn="", birth_date="2999-01-01")
+    bg = api("ivanova").post("/api/v1/children/", body, HTTP_ACCEPT_LANGUAGE="bg").json()["error"]
+    en = api("ivanova").post("/api/v1/children/", body, HTTP_ACCEPT_LANGUAGE="en").json()["error"]
+    assert en["message"] == "Invalid input."
+    assert bg["message"] == "Невалидни данни: вижте съобщенията при полетата."
