@@ -41,3 +41,25 @@ def browser(monkeypatch):
     from zaedno.core.browser import launch_chromium
 
     yield from launch_chromium(monkeypatch)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def audit_identifier_watch():
+    """No valid ЕГН in any audit event's details, in the whole run (issue 13, item 4).
+
+    The audit can never be erased, so a test that makes the code write an ЕГН there fails the
+    run. Per session, so per pytest-xdist worker; the finding names the test that wrote it.
+    """
+    from zaedno.audit.testing import AuditWatch
+
+    watch = AuditWatch()
+    watch.start()
+    yield watch
+    watch.stop()
+    if watch.findings:
+        pytest.fail(watch.report(), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _audit_watch_names_the_test(request, audit_identifier_watch):
+    audit_identifier_watch.current_test = request.node.nodeid

@@ -431,10 +431,22 @@ class AccessLogEntryOutSerializer(serializers.Serializer):
     actor_id = serializers.IntegerField(allow_null=True)
     actor_username = serializers.CharField()
     channel = serializers.CharField()
-    kind = serializers.CharField()
+    kind = serializers.CharField(
+        help_text="read, access (emergency access) or denied (a refused attempt: not in the team, no access)"
+    )
     action = serializers.CharField()
-    reason = serializers.CharField(help_text="The written reason of an emergency access")
+    reason = serializers.CharField(
+        help_text=(
+            "The written reason of an emergency access; for a refused attempt, why "
+            "(no_access, not_allowed, …; words in reason_label)"
+        )
+    )
+    reason_label = serializers.SerializerMethodField()
     via = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_reason_label(self, event):
+        return event.denial_label if event.kind == "denied" else None
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_via(self, event):

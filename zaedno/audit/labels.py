@@ -39,6 +39,8 @@ ACTION_LABELS = {
     "case.access_log.view": _("looked at who looked at the case"),
     "case.break_glass": _("opened the case with emergency access"),
     "case.break_glass.review": _("reviewed an emergency access"),
+    "case.break_glass.refused": _("was refused emergency access"),
+    "access.probe": _("was refused many cases in a short time (managers alerted)"),
     "case.child_merged": _("merged duplicate records of the child"),
     "case.deputy.set": _("named the deputy case lead"),
     "case.deputy.clear": _("removed the deputy case lead"),
@@ -204,6 +206,21 @@ PREFIX_LABELS = {
 }
 
 READ_ENDINGS = ("view", "list", "print", "pdf", "form", "ics", "cases", "moves", "plans", "export")
+
+
+# Why an access was refused (the ``reason`` of a ``denied`` event).
+DENIAL_LABELS = {
+    "no_access": _("not in the team and no other access"),
+    "not_found": _("no such record"),
+    "not_allowed": _("the organisation has no emergency access"),
+    "no_such_number": _("no case has the number typed"),
+    "probe": _("many refused attempts in a short time"),
+}
+
+
+def denial_label(code: str) -> str:
+    """Words for why an access was refused; an unknown code still reads as words."""
+    return str(DENIAL_LABELS.get(code) or _("access refused"))
 
 
 def action_label(code: str) -> str:

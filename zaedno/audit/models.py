@@ -10,6 +10,7 @@ class AuditKind(models.TextChoices):
     READ = "read", _("read")
     WRITE = "write", _("write")
     ACCESS = "access", _("access decision")
+    DENIED = "denied", _("access refused")
     SYSTEM = "system", _("system")
 
 
@@ -62,6 +63,13 @@ class AuditEvent(models.Model):
         from zaedno.audit.labels import action_label
 
         return action_label(self.action)
+
+    @property
+    def denial_label(self) -> str:
+        """Why an access was refused, in words (``audit.labels``)."""
+        from zaedno.audit.labels import denial_label
+
+        return denial_label(self.reason)
 
 
 class AuditHead(models.Model):

@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from zaedno.accounts.models import Membership, Role
+from zaedno.audit.denials import denial_record
 from zaedno.audit.models import AuditKind
 from zaedno.audit.services import AuditContext, audit_record
 from zaedno.cases.models import BreakGlassAccess, Case, Sensitivity, TeamMember
@@ -36,6 +37,12 @@ class Via:
 MANAGER_LEVEL = Sensitivity.STANDARD
 # Emergency access is for acting now (e.g. a police inspector on duty at night): it sees all.
 BREAK_GLASS_LEVEL = Sensitivity.SENSITIVE
+
+# Why an access was refused, as stored in the audit event's ``reason`` (words: ``audit.labels``).
+DENIED_NOT_FOUND = "not_found"
+DENIED_NO_ACCESS = "no_access"
+DENIED_BREAK_GLASS_NOT_ALLOWED = "not_allowed"
+DENIED_BREAK_GLASS_NO_CASE = "no_such_number"
 
 
 @dataclass(frozen=True)
@@ -145,14 +152,25 @@ def case_for_user(
 
     Raises Http404 both when the case does not exist and when the user may not see it, so a
     case's existence never leaks across agencies. A read through emergency access is audited
-    with the written reason.
+    with the written reason. A refusal is audited too (kind ``denied``), whether or not the
+    read would have been (``audit``), and counts towards the probe alert (``audit.denials``).
     """
     try:
         case = _case_queryset().get(pk=int(case_id))
     except (Case.DoesNotExist, ValueError, TypeError):
+        denial_record(ctx=ctx, action=action, object_type="case", object_id=case_id, reason=DENIED_NOT_FOUND)
         raise Http404 from None
     access = access_for(user, case)
     if access is None:
+        # On record for the lead ("who looked at this case"), though the answer is the same 404.
+        denial_record(
+            ctx=ctx,
+            action=action,
+            object_type="case",
+            object_id=case.pk,
+            case_id=case.pk,
+            reason=DENIED_NO_ACCESS,
+        )
         raise Http404
     if audit:
         audit_record(
@@ -168,6 +186,38 @@ def case_for_user(
     return access
 
 
-def case_exists_for_break_glass(case_number: str) -> Case | None:
-    """Find a case by its exact number for an emergency-access request (no listing, no search)."""
-    return Case.objects.filter(number=case_number.strip()).select_related("lead").first()
+def case_exists_for_break_glass(case_number: str, *, ctx: AuditContext | None = None) -> Case | None:
+    """Find a case by its exact number for an emergency-access request (no listing, no search).
+
+    With ``ctx``, a number that matches no case is audited as a refused emergency access.
+    """
+    case = Case.objects.filter(number=case_number.strip()).select_related("lead").first()
+    if case is None and ctx is not None:
+        break_glass_refused(ctx=ctx, reason=DENIED_BREAK_GLASS_NO_CASE, case_number=case_number)
+    return case
+
+
+def break_glass_refused(
+    *, ctx: AuditContext, reason: str, case_number: str = "", case: Case | None = None
+) -> None:
+    """Audit a refused emergency access: not allowed for the user's organisation, or no such case.
+
+    A number that names a case puts the attempt on that case (its lead sees it); one that names
+    none is kept as typed (a case number, not personal data), so guessing numbers is a probe too.
+    """
+    from zaedno.children.services import search_term_for_audit
+
+    details = None
+    if case is not None:
+        object_type, object_id = "case", case.pk
+    elif case_number.strip():
+        # Typed into the number field, so it may be anything, an ЕГН too: kept as a search is.
+        term = search_term_for_audit(case_number, limit=64)
+        object_type, object_id = "case_number", term.pop("query")
+        details = term or None
+    else:
+        object_type, object_id = "break_glass", ""
+    denial_record(
+        ctx=ctx, action="case.break_glass.refused", object_type=object_type, object_id=object_id,
+        case_id=case.pk if case else None, reason=reason, details=details,
+    )  # fmt: skip

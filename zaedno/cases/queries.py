@@ -62,14 +62,17 @@ def with_team_sizes(cases, *, source: QuerySet[Case] | None = None) -> list[Case
 
 
 def audit_case_list(ctx: AuditContext, cases, *, action: str = "case.list", query: str = "") -> None:
-    """One read event naming the cases a list, search or export showed."""
+    """One read event naming the cases a list, search or export showed; an ЕГН/ЛНЧ searched for
+    is kept only as a keyed hash (``children.services.search_term_for_audit``)."""
+    from zaedno.children.services import search_term_for_audit
+
     ids = [c.pk for c in cases][:LIST_AUDIT_MAX_IDS]
     audit_record(
         ctx=ctx,
         action=action,
         kind=AuditKind.READ,
         object_type="case",
-        details={"case_ids": ids, "query": query[:100]},
+        details={"case_ids": ids, **search_term_for_audit(query)},
     )
 
 
@@ -95,12 +98,13 @@ def case_notes(access: CaseAccess) -> list[CaseNote]:
 
 
 def case_viewers(access: CaseAccess, *, limit: int = 200) -> list[AuditEvent]:
-    """Who looked at this case (reads from the audit), for the lead and managers only."""
+    """Who looked at this case (reads from the audit) and who was refused, for the lead and
+    managers only."""
     if not access.can_see_audit:
         return []
     return list(
         AuditEvent.objects.filter(
-            case_id=access.case.pk, kind__in=[AuditKind.READ, AuditKind.ACCESS]
+            case_id=access.case.pk, kind__in=[AuditKind.READ, AuditKind.ACCESS, AuditKind.DENIED]
         ).order_by("-seq")[:limit]
     )
 

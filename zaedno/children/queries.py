@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from zaedno.audit.denials import denial_record
 from zaedno.audit.models import AuditKind
 from zaedno.audit.services import AuditContext, audit_record
 from zaedno.cases.access import access_for, visible_cases
@@ -86,6 +87,10 @@ def child_for_user(user, child_id, *, ctx: AuditContext, audit: bool = True) -> 
             .get(pk=int(child_id))
         )
     except (Child.DoesNotExist, ValueError, TypeError):
+        # The same refusal whether the child is missing or out of reach: no case id, nothing leaks.
+        denial_record(
+            ctx=ctx, action="child.view", object_type="child", object_id=child_id, reason="no_access"
+        )
         raise Http404 from None
     if audit:
         audit_record(

@@ -6,12 +6,15 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import re
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from stdnum.bg import egn as stdnum_egn
+from stdnum.bg import pnf as stdnum_pnf
 
 from zaedno.audit.models import AuditKind
 from zaedno.audit.services import AuditContext, audit_record
@@ -198,6 +201,48 @@ def _typed_digest(query: DuplicateQuery) -> str:
         ensure_ascii=False,
     )  # fmt: skip
     return hmac.new(settings.SECRET_KEY.encode(), canonical.encode(), hashlib.sha256).hexdigest()
+
+
+_TEN_DIGITS = re.compile(r"(?<!\d)\d{10}(?!\d)")
+IDENTIFIER_MASK = "[ЕГН/ЛНЧ]"
+
+
+def search_term_for_audit(query: str, *, limit: int = 100) -> dict:
+    """What a search typed, fit for the append-only audit: every ЕГН or ЛНЧ in it replaced by a
+    mark, with the same keyed hash the duplicate check stores (:func:`_typed_digest` of a check
+    by that number alone), so two searches for one child can be matched but never read back.
+
+    Returns ``{"query": …}`` plus ``"query_hmac": [...]`` when an identifier was taken out.
+    """
+    query = (query or "").strip()
+    digests: list[str] = []
+
+    def digest_of(number: str) -> str | None:
+        if stdnum_egn.is_valid(number):
+            return _typed_digest(DuplicateQuery(egn=number))
+        if stdnum_pnf.is_valid(number):
+            return _typed_digest(DuplicateQuery(lnch=number))
+        return None
+
+    compact = query.replace(" ", "")
+    whole = digest_of(compact) if len(compact) == 10 and compact.isdigit() else None
+    if whole:
+        digests.append(whole)
+        text = IDENTIFIER_MASK
+    else:
+
+        def mask(match: re.Match) -> str:
+            d = digest_of(match.group(0))
+            if d is None:
+                return match.group(0)
+            digests.append(d)
+            return IDENTIFIER_MASK
+
+        text = _TEN_DIGITS.sub(mask, query)
+    out: dict = {"query": text[:limit]}
+    if digests:
+        out["query_hmac"] = digests
+    return out
 
 
 def clean_duplicate_query(

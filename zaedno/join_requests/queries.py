@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from zaedno.accounts.models import Membership, Role
+from zaedno.audit.denials import denial_record
 from zaedno.audit.models import AuditKind
 from zaedno.audit.services import AuditContext, audit_record
 from zaedno.cases.access import access_for
@@ -71,11 +72,22 @@ def request_for_user(user, request_id, *, ctx: AuditContext, audit: bool = True)
             "decided_by",
         ).get(pk=int(request_id))
     except (JoinRequest.DoesNotExist, ValueError, TypeError):
+        denial_record(
+            ctx=ctx,
+            action="join_request.view",
+            object_type="join_request",
+            object_id=request_id,
+            reason="not_found",
+        )
         raise Http404 from None
     access = access_for(user, req.case)
     decider = access is not None and access.can_manage_team
     is_requester = req.requester_id == getattr(user, "pk", None)
     if not (decider or is_requester):
+        denial_record(
+            ctx=ctx, action="join_request.view", object_type="join_request", object_id=req.pk,
+            case_id=req.case_id, reason="no_access",
+        )  # fmt: skip
         raise Http404
     if audit:
         audit_record(

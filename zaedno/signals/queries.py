@@ -10,6 +10,7 @@ from django.db.models import Case as When_
 from django.db.models import IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
 
+from zaedno.audit.denials import denial_record
 from zaedno.audit.models import AuditKind
 from zaedno.audit.services import AuditContext, audit_record
 from zaedno.cases.access import CaseAccess
@@ -100,9 +101,14 @@ def signal_for_user(
             Signal.objects.select_related(*LIST_SELECT, "recorded_by", "redirected_to")
         ).get(pk=int(signal_id))
     except (Signal.DoesNotExist, ValueError, TypeError):
+        denial_record(ctx=ctx, action=action, object_type="signal", object_id=signal_id, reason="not_found")
         raise Http404 from None
     access = access_for_signal(user, signal)
     if access is None:
+        denial_record(
+            ctx=ctx, action=action, object_type="signal", object_id=signal.pk, case_id=signal.case_id,
+            reason="no_access",
+        )  # fmt: skip
         raise Http404
     if audit:
         audit_record(

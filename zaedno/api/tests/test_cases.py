@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from zaedno.api.tests.conftest import OUTSIDERS, client_for, last_event, text
-from zaedno.audit.models import AuditEvent
+from zaedno.audit.models import AuditEvent, AuditKind
 from zaedno.cases.models import Case, CaseNote, TeamMember
 from zaedno.children.services import child_register
 from zaedno.core.testing import ctx_for, open_case
@@ -258,7 +258,9 @@ def test_outsiders_get_404_on_every_case_endpoint_as_for_a_missing_case(world, a
         assert r.json()["error"]["code"] == "not_found"
     after = (Case.objects.get(pk=world.case.pk).version, TeamMember.objects.count(), CaseNote.objects.count())
     assert before == after
-    assert not AuditEvent.objects.filter(actor_id=getattr(world, name).pk, case_id=world.case.pk).exists()
+    # Nothing but the refusals on record (issue 13, item 4).
+    events = AuditEvent.objects.filter(actor_id=getattr(world, name).pk, case_id=world.case.pk)
+    assert set(events.values_list("kind", flat=True)) == {AuditKind.DENIED}
 
 
 @pytest.mark.parametrize("suffix", ["", "team/", "timeline/", "notes/", "access-log/"])

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from zaedno.api.tests.conftest import OUTSIDERS, client_for, last_event, text
-from zaedno.audit.models import AuditEvent
+from zaedno.audit.models import AuditEvent, AuditKind
 from zaedno.cases.access import access_for
 from zaedno.cases.models import Sensitivity
 from zaedno.cases.services import team_member_add
@@ -270,7 +270,9 @@ def test_outsiders_get_404_on_every_step_endpoint_as_for_a_missing_case(world, a
         assert r.json()["error"]["code"] == "not_found"
     assert list(CaseStep.objects.filter(case=world.case).values_list("pk", "status", "version")) == before
     assert not CaseEvent.objects.filter(case=world.case, code="crisis_identified").exists()
-    assert not AuditEvent.objects.filter(actor_id=getattr(world, name).pk, case_id=world.case.pk).exists()
+    # Nothing but the refusals on record (issue 13, item 4).
+    events = AuditEvent.objects.filter(actor_id=getattr(world, name).pk, case_id=world.case.pk)
+    assert set(events.values_list("kind", flat=True)) == {AuditKind.DENIED}
     work = client.get("/api/v1/me/work/").json()
     assert work == {"own": [], "others": [], "truncated": False, "limit": 500}
 

@@ -47,7 +47,11 @@ from zaedno.api.views.base import (
     remap_errors,
 )
 from zaedno.cases import queries
-from zaedno.cases.access import case_exists_for_break_glass
+from zaedno.cases.access import (
+    DENIED_BREAK_GLASS_NOT_ALLOWED,
+    break_glass_refused,
+    case_exists_for_break_glass,
+)
 from zaedno.cases.services import (
     break_glass_allowed,
     break_glass_open,
@@ -334,8 +338,9 @@ class EmergencyAccessView(APIView):
         s.is_valid(raise_exception=True)
         # Refuse before looking the number up, so that no one learns which numbers exist.
         if not break_glass_allowed(request.user):
+            break_glass_refused(ctx=api_ctx(request), reason=DENIED_BREAK_GLASS_NOT_ALLOWED)
             raise PermissionDenied(_("Your organisation has no emergency access to cases."))
-        case = case_exists_for_break_glass(s.validated_data["case_number"])
+        case = case_exists_for_break_glass(s.validated_data["case_number"], ctx=api_ctx(request))
         if case is None:
             raise Http404
         grant = break_glass_open(ctx=api_ctx(request), case=case, reason=s.validated_data["reason"])

@@ -21,7 +21,13 @@ from zaedno.audit.models import AuditKind
 from zaedno.audit.services import AuditContext, audit_record
 from zaedno.children.identifiers import mask_identifier
 from zaedno.children.queries import child_for_user, child_rights, search_children, visible_children
-from zaedno.children.services import child_register, child_update, clean_duplicate_query, duplicate_check
+from zaedno.children.services import (
+    child_register,
+    child_update,
+    clean_duplicate_query,
+    duplicate_check,
+    search_term_for_audit,
+)
 
 LIST_AUDIT_MAX_IDS = 200
 
@@ -33,7 +39,7 @@ def audit_child_list(ctx: AuditContext, children, *, query: str = "") -> None:
         action="child.list",
         kind=AuditKind.READ,
         object_type="child",
-        details={"child_ids": [c.pk for c in children][:LIST_AUDIT_MAX_IDS], "query": query[:100]},
+        details={"child_ids": [c.pk for c in children][:LIST_AUDIT_MAX_IDS], **search_term_for_audit(query)},
     )
 
 

@@ -209,7 +209,10 @@ def test_case_page_is_404_for_outsiders_same_as_missing(client, world, name):
     assert not_allowed.status_code == missing.status_code == 404
     assert _normalised(not_allowed, world.case.pk) == _normalised(missing, world.case.pk + 1000)
     assert world.case.number not in html(not_allowed)
-    assert not AuditEvent.objects.filter(action="case.view", actor_id=getattr(world, name).pk).exists()
+    # Refused, so no read on record; the refusal itself is (issue 13, item 4).
+    outsider_events = AuditEvent.objects.filter(actor_id=getattr(world, name).pk)
+    assert not outsider_events.filter(action="case.view", kind=AuditKind.READ).exists()
+    assert outsider_events.filter(kind=AuditKind.DENIED, case_id=world.case.pk).exists()
 
 
 def test_sensitive_sections_follow_the_sharing_level(client, world):

@@ -54,8 +54,8 @@ def _notes_context(access, note_form=None):
 
 
 def _viewers(access):
-    """The audit's reads of the case, newest first; repeated views in a row by the same person
-    through the same access are shown as one line with a count."""
+    """The audit's reads of the case and the refused attempts, newest first; repeated views in a
+    row by the same person through the same access are shown as one line with a count."""
     events = queries.case_viewers(access, limit=VIEWERS_SHOWN)
     names = {}
     ids = {e.actor_id for e in events if e.actor_id}
@@ -69,6 +69,7 @@ def _viewers(access):
             last
             and last["event"].actor_id == e.actor_id
             and last["via"] == via
+            and last["event"].kind == e.kind
             and last["event"].reason == e.reason
         ):
             last["count"] += 1

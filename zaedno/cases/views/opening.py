@@ -15,7 +15,13 @@ from django.views.decorators.http import require_http_methods
 
 from zaedno.audit.services import AuditContext
 from zaedno.cases import services
-from zaedno.cases.access import Via, access_for, case_exists_for_break_glass
+from zaedno.cases.access import (
+    DENIED_BREAK_GLASS_NOT_ALLOWED,
+    Via,
+    access_for,
+    break_glass_refused,
+    case_exists_for_break_glass,
+)
 from zaedno.cases.forms import (
     EmergencyForm,
     OpenCaseForm,
@@ -93,8 +99,12 @@ def emergency(request):
     """Break-the-glass: open a case one is not in, by its exact number, with a written reason."""
     allowed = services.break_glass_allowed(request.user)
     form = EmergencyForm(request.POST or None)
+    if request.method == "POST" and not allowed:
+        break_glass_refused(ctx=AuditContext.from_request(request), reason=DENIED_BREAK_GLASS_NOT_ALLOWED)
     if request.method == "POST" and allowed and form.is_valid():
-        case = case_exists_for_break_glass(form.cleaned_data["number"])
+        case = case_exists_for_break_glass(
+            form.cleaned_data["number"], ctx=AuditContext.from_request(request)
+        )
         if case is None:
             form.add_error("number", _("No case has this number. Check it and type it exactly."))
         else:

@@ -15,7 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from zaedno.api.tests.conftest import client_for
-from zaedno.audit.models import AuditEvent
+from zaedno.audit.models import AuditEvent, AuditKind
 from zaedno.core.testing import PASSWORD, ctx_for
 
 pytestmark = pytest.mark.django_db
@@ -148,5 +148,7 @@ def test_outsiders_get_the_answer_of_a_missing_case_on_every_case_route(client, 
             assert real.status_code in (404, 405), (method, route, real.status_code)
             assert real.status_code == missing.status_code, (method, route)
             seen.append((method, route))
-    assert not AuditEvent.objects.filter(actor_id=outsider.pk, case_id=world.case.pk).exists()
+    # Nothing but the refusals on record (issue 13, item 4).
+    events = AuditEvent.objects.filter(actor_id=outsider.pk, case_id=world.case.pk)
+    assert set(events.values_list("kind", flat=True)) == {AuditKind.DENIED}
     assert len(seen) > 200

@@ -95,7 +95,7 @@ def test_each_reader_sees_what_they_may(client, w):
     for outsider in (w.angelova, w.admin, w.stoyanov):
         assert login(client, outsider).get(url).status_code == 404
         assert not AuditEvent.objects.filter(actor_id=outsider.pk, kind=AuditKind.READ).exists()
-    reads = AuditEvent.objects.filter(action="signal.view", object_id=str(signal.pk))
+    reads = AuditEvent.objects.filter(action="signal.view", object_id=str(signal.pk), kind=AuditKind.READ)
     assert set(reads.values_list("details__via", flat=True)) == {"department", "informed", "reporter"}
 
 
