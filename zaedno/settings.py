@@ -9,6 +9,7 @@ import dj_database_url
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
+from zaedno.core.datafiles import private_dir, sqlite_files_private
 from zaedno.env import EnvError, envbool, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -30,7 +31,7 @@ if not SECRET_KEY:
     else:
         SECRET_KEY = get_random_secret_key()
         if not TESTING:
-            DATA_DIR.mkdir(parents=True, exist_ok=True)
+            private_dir(DATA_DIR)
             key_file.write_text(SECRET_KEY)
             key_file.chmod(0o600)
 
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zaedno.core.middleware.LanguageMiddleware",
+    "zaedno.core.api_errors.ApiErrorMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -121,7 +123,9 @@ if DATABASE_URL:
     }
 else:
     if not TESTING:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        # The directory 0700 and the database 0600 before SQLite first opens it (docs/security.md).
+        private_dir(DATA_DIR)
+        sqlite_files_private(DATA_DIR / "zaedno.sqlite3")
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -203,6 +207,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 ZAEDNO_TRUSTED_PROXY_COUNT = envint("ZAEDNO_TRUSTED_PROXY_COUNT", 0)
 # How long a break-the-glass access lasts.
 ZAEDNO_BREAK_GLASS_HOURS = envint("ZAEDNO_BREAK_GLASS_HOURS", 4)
+# A probe: this many distinct refused case ids by one user within the minutes alerts the managers.
+ZAEDNO_PROBE_DENIALS = envint("ZAEDNO_PROBE_DENIALS", 20)
+ZAEDNO_PROBE_MINUTES = envint("ZAEDNO_PROBE_MINUTES", 10)
 ZAEDNO_DEMO_PASSWORD = envstr("ZAEDNO_DEMO_PASSWORD", "zaedno-demo-2026")
 ZAEDNO_BASE_URL = (envstr("ZAEDNO_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 
@@ -235,6 +242,10 @@ TASKS = {
 }
 
 # --- REST API -------------------------------------------------------------------------------
+# The largest API request body in bytes (default 1 MB); more is refused with a 413. The upload of
+# an import has its own limit (docs/security.md, "Request limits, file permissions and what
+# e-mails carry").
+ZAEDNO_API_MAX_BODY = envint("ZAEDNO_API_MAX_BODY", 1024 * 1024)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "zaedno.api.authentication.BearerTokenAuthentication",
@@ -242,7 +253,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "zaedno.api.pagination.LimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "zaedno.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "zaedno.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [

@@ -368,8 +368,9 @@ def break_glass_open(*, ctx: AuditContext, case: Case, reason: str) -> BreakGlas
     notification_send(
         user=case.lead, kind="case.break_glass", case_id=case.pk, url=reverse("cases:detail", args=[case.pk]),
         title=gettext_noop("Emergency access to case %(number)s by %(name)s"),
-        body=gettext_noop("Reason given: %(reason)s. Please review this access."),
-        params={"number": case.number, "name": str(user), "reason": reason},
+        # Not the reason itself: it may name the child and what happened, and this goes out by e-mail.
+        body=gettext_noop("A reason was given: read it in Zaedno and review this access."),
+        params={"number": case.number, "name": str(user)},
     )  # fmt: skip
     return grant
 

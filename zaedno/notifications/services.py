@@ -18,6 +18,10 @@ def notification_send(
 ) -> Notification:  # fmt: skip
     """Create an in-app notification; the e-mail goes out from the worker after commit.
 
+    The e-mail carries the title, a date and a link (``tasks.email_text``), never the ``body``:
+    a title holds numbers, dates and labels only; free text (a reason, a message) goes in the
+    body, read after signing in.
+
     ``title`` and ``body`` are messages (gettext_noop msgids) filled with ``params``; they are
     written in the default language (Bulgarian), whatever language the sender's page was in.
     """
@@ -44,15 +48,18 @@ def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
 def office_email_send(
     *, address: str, title: str, params: dict | None = None, body: str = "", path: str = ""
 ) -> None:
-    """E-mail an organisation's office address after commit (messages as for ``notification_send``)."""
+    """E-mail an organisation's office address after commit (the title as for ``notification_send``).
+
+    The e-mail carries the title, a date and a link only (``tasks.email_text``); ``body`` is not
+    sent, as no notification's body is.
+    """
     if not address:
         return
     with translation.override(settings.LANGUAGE_CODE):
         subject = gettext(title) % params if params else gettext(title)
-        message = (gettext(body) % params if params else gettext(body)) if body else ""
     from zaedno.notifications.tasks import office_email
 
-    transaction.on_commit(partial(office_email.enqueue, address, subject[:200], message, path))
+    transaction.on_commit(partial(office_email.enqueue, address, subject[:200], "", path))
 
 
 def notifications_send_many(notifications: list[Notification]) -> int:
