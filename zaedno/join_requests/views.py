@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,8 +14,7 @@ from zaedno.audit.models import AuditKind
 from zaedno.audit.services import AuditContext, audit_record
 from zaedno.cases.forms import apply_service_errors
 from zaedno.children.duplicates import Match
-from zaedno.children.models import Child
-from zaedno.children.queries import duplicate_hints, recently_matched, visible_children
+from zaedno.children.queries import child_found_by, duplicate_hints
 from zaedno.join_requests import queries, services
 from zaedno.join_requests.forms import AcceptForm, DeclineForm, JoinRequestForm
 from zaedno.join_requests.models import JoinRequestStatus
@@ -37,24 +35,11 @@ def request_list(request):
     return render(request, "join_requests/request_list.html", {"received": received, "sent": sent})
 
 
-def _found_child(user, child_id) -> Child:
-    """A child the user found by a duplicate check (or may see); 404 for a guessed id."""
-    try:
-        child = Child.objects.filter(pk=int(child_id), merged_into__isnull=True).first()
-    except (TypeError, ValueError):
-        child = None
-    if child is None or not (
-        recently_matched(user, child.pk) or visible_children(user).filter(pk=child.pk).exists()
-    ):
-        raise Http404
-    return child
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_new(request):
     """Ask to join the team of a child found among the likely duplicates."""
-    child = _found_child(request.user, request.GET.get("child") or request.POST.get("child"))
+    child = child_found_by(request.user, request.GET.get("child") or request.POST.get("child"))
     hint = duplicate_hints(request.user, [Match(child.pk, "", 0, {})])[0]
     initial = {"child_label": (request.GET.get("label") or "")[:200]}
     form = JoinRequestForm(request.POST or None, user=request.user, initial=initial)
