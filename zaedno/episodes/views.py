@@ -114,6 +114,18 @@ def end(request, case_id, episode_id):
     )  # fmt: skip
 
 
+def _move_start(request, access) -> tuple[list, dict]:
+    """The child's current episodes and the form's initial values for the one named by ``?from=``;
+    no episodes (with a message saying so) when there is nothing to move from."""
+    current = queries.current_episodes(access)
+    if not current:
+        messages.info(request, _("The child has no current service, school or placement to move from."))
+        return [], {}
+    chosen = request.GET.get("from") or ""
+    episode = next((e for e in current if chosen.isdigit() and e.pk == int(chosen)), None)
+    return current, ({"episode": episode.pk, "kind": episode.kind} if episode else {})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def move(request, case_id):
@@ -122,15 +134,10 @@ def move(request, case_id):
         request.user, case_id, ctx=ctx, action="episodes.view", audit=request.method == "GET"
     )
     _writable(access)
-    current = queries.current_episodes(access)
+    current, initial = _move_start(request, access)
     if not current:
-        messages.info(request, _("The child has no current service, school or placement to move from."))
         return redirect("episodes:case", case_id=access.case.pk)
-    initial = {"ended_on": timezone.localdate(), "started_on": timezone.localdate()}
-    chosen = request.GET.get("from")
-    if chosen and chosen.isdigit() and any(e.pk == int(chosen) for e in current):
-        episode = next(e for e in current if e.pk == int(chosen))
-        initial |= {"episode": episode.pk, "kind": episode.kind}
+    initial |= {"ended_on": timezone.localdate(), "started_on": timezone.localdate()}
     form = MoveForm(request.POST or None, access=access, current=current, initial=initial)
     if request.method == "POST" and form.is_valid():
         episode = queries.episode_get(access, form.cleaned_data["episode"])
@@ -167,15 +174,9 @@ def plan_move(request, case_id):
         request.user, case_id, ctx=ctx, action="episodes.view", audit=request.method == "GET"
     )
     _writable(access)
-    current = queries.current_episodes(access)
+    current, initial = _move_start(request, access)
     if not current:
-        messages.info(request, _("The child has no current service, school or placement to move from."))
         return redirect("episodes:case", case_id=access.case.pk)
-    initial = {}
-    chosen = request.GET.get("from")
-    if chosen and chosen.isdigit() and any(e.pk == int(chosen) for e in current):
-        episode = next(e for e in current if e.pk == int(chosen))
-        initial |= {"episode": episode.pk, "kind": episode.kind}
     form = PlannedMoveForm(request.POST or None, access=access, current=current, initial=initial)
     if request.method == "POST" and form.is_valid():
         episode = queries.episode_get(access, form.cleaned_data["episode"])
